@@ -1,0 +1,70 @@
+# Compagnon — `make run` starts everything, `make test` runs the whole suite.
+# Needs only python3 (>= 3.11), make and git. Everything else is installed into .venv.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install migrate translations demo serve lint messages catalog-check bench clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "Compagnon needs Python 3.11 or newer as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1))."; \
+	  echo "Install it (Debian/Ubuntu: apt-get install python3 python3-venv) or run: make run PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	  echo "Python's venv module is missing. On Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
+
+$(STAMP): pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+translations: install
+	$(MANAGE) compile_translations
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+# The web server and the task worker together; Ctrl-C stops both.
+serve:
+	@echo ""
+	@echo "  Compagnon is starting on http://127.0.0.1:$(PORT)"
+	@echo "  Demo logins (password: demo):"
+	@$(MANAGE) demo_logins
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(MANAGE) db_worker --interval 2 --no-reload & \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+run: install translations demo
+	@$(MAKE) --no-print-directory serve
+
+test: install translations
+	$(MANAGE) check --fail-level WARNING
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Developer tool: refresh the FR/NL catalogs from the source (needs GNU gettext's xgettext).
+messages: install
+	$(MANAGE) makemessages -l fr -l nl -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'bench/*'
+	$(MANAGE) makemessages -d djangojs -l fr -l nl -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' || true
+
+catalog-check: install
+	$(MANAGE) check_catalogs
+
+bench: install translations
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 test-artifacts

@@ -1,0 +1,42 @@
+"""The one way to write the audit log. Call it inside the service's transaction."""
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _changes(before: dict | None, after: dict | None) -> dict:
+    if not before or not after:
+        return {}
+    return {
+        k: [str(before.get(k)), str(after.get(k))] for k in after if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    message: str,
+    params: dict | None = None,
+    entity=None,
+    member=None,
+    activity=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Record an audit event. ``message`` must be a ``gettext_noop`` msgid using ``%(name)s`` params."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        message=message,
+        params={k: v if isinstance(v, int | float | bool) or v is None else str(v) for k, v in (params or {}).items()},
+        changes=_changes(before, after),
+        entity=entity,
+        member=member,
+        activity=activity,
+    )

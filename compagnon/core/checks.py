@@ -1,0 +1,21 @@
+"""Start-up safety checks for production."""
+
+DEV_MARKERS = ("dev-only", "insecure", "change-me", "changeme")
+
+
+def unsafe_production_settings(s: dict) -> list[str]:
+    """Return the reasons why these settings must not serve real users (empty list = safe)."""
+    problems = []
+    key = s.get("SECRET_KEY") or ""
+    if len(key) < 50 or any(marker in key.lower() for marker in DEV_MARKERS) or len(set(key)) < 5:
+        problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+    if s.get("DEBUG"):
+        problems.append("DEBUG must be off (unset DEBUG or set DEBUG=0).")
+    hosts = s.get("ALLOWED_HOSTS") or []
+    if not hosts or "*" in hosts:
+        problems.append("ALLOWED_HOSTS must list the host names the site answers to (no '*').")
+    if s.get("EMAIL_BACKEND", "").endswith("console.EmailBackend"):
+        problems.append(
+            "EMAIL_URL must point to a real mail server (e.g. smtp+tls://user:pass@host:587)."
+        )
+    return problems

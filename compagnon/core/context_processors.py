@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from compagnon import permissions
+
+
+def navigation(request):
+    """Navigation entries by role, built from the user's scope (no extra query once cached)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    scope = permissions.scope_for(user)
+    nav = [("home", _("Home"), reverse("home"))]
+    if scope.is_member:
+        nav.append(("activities", _("My activities"), reverse("activity-list")))
+    if scope.is_staff_role or scope.is_member:
+        nav.append(
+            (
+                "members",
+                _("Members") if scope.is_staff_role else _("Colleagues"),
+                reverse("member-list"),
+            )
+        )
+    if scope.is_admin or scope.is_advisor:
+        nav.append(("invitations", _("Invitations"), reverse("invitation-list")))
+    if scope.is_admin or scope.is_accountant:
+        nav.append(("entities", _("Entities"), reverse("entity-list")))
+    nav.append(("history", _("History"), reverse("audit-list")))
+    return {"nav": nav, "scope": scope}

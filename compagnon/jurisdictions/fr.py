@@ -1,0 +1,55 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siren, siret, tva
+
+from .base import IdentifierError, Jurisdiction, VatRate
+
+
+class France(Jurisdiction):
+    code = "FR"
+    name = _("France")
+    default_language = "fr"
+    company_number_label = _("SIREN or SIRET")
+    # Code général des impôts, art. 278 to 281 nonies.
+    vat_rates = (
+        VatRate("standard", Decimal("20.0"), _("Standard rate 20%")),
+        VatRate("intermediate", Decimal("10.0"), _("Intermediate rate 10%")),
+        VatRate("reduced", Decimal("5.5"), _("Reduced rate 5.5%")),
+        VatRate("super_reduced", Decimal("2.1"), _("Special rate 2.1%")),
+        VatRate("zero", Decimal("0.0"), _("Zero rate")),
+    )
+
+    def validate_company_number(self, value: str) -> str:
+        digits = siren.compact(value or "")
+        if len(digits) == 14:
+            return self._validate(
+                siret.validate,
+                digits,
+                _("A SIRET number has 14 digits and a valid check digit (Luhn)."),
+            )
+        if len(digits) == 9:
+            return self._validate(
+                siren.validate,
+                digits,
+                _("A SIREN number has 9 digits and a valid check digit (Luhn)."),
+            )
+        raise IdentifierError(
+            _("A French company number is a SIREN (9 digits) or a SIRET (14 digits).")
+        )
+
+    def validate_vat_number(self, value: str) -> str:
+        number = self._validate(
+            tva.validate,
+            value or "",
+            _(
+                "A French VAT number is FR, two check characters and the 9-digit SIREN (e.g. FR40303265045)."
+            ),
+        )
+        return "FR" + number
+
+    def format_company_number(self, value: str) -> str:
+        return siret.format(value) if len(value) == 14 else siren.format(value)
+
+
+FRANCE = France()

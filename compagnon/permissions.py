@@ -1,0 +1,316 @@
+"""What may this user see and do? The one place that answers.
+
+Views, the API and tasks never build a user-facing queryset themselves: they start from one of the
+scoping functions below (``activities``, ``members`` …) and check actions with ``user.has_perm``,
+whose object rules are registered here with ``rules``.
+
+Scope rules
+-----------
+* member — their own profile, their activities (any role in the membership), the members they
+  share an activity with, their entity and office, and the audit history of those.
+* advisor — read-only on the members (and their activities) of the office(s) they advise; may move a
+  member through the lifecycle, set maturity and invite members to those offices.
+* support agent — read-only on the members and activities of their entity (the cases their service
+  handles arrive with later issues).
+* accountant — read-only on everything of their entity, including the entity's audit log.
+* administrator — everything of their entity, read and write.
+
+Objects outside the scope are *invisible* (views answer 404, not 403); visible objects a user may
+not change answer 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.db.models import Q, QuerySet
+
+from compagnon.accounts.models import Role, RoleAssignment
+from compagnon.audit.models import AuditEvent
+from compagnon.members.models import (
+    Activity,
+    ActivityMembership,
+    ActivityRole,
+    Member,
+    MemberStatus,
+)
+from compagnon.organisation.models import Entity, Office
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything about a user's reach, computed once per request (two queries)."""
+
+    user_id: int | None = None
+    member_id: int | None = None
+    member_entity_id: int | None = None
+    member_office_id: int | None = None
+    member_active: bool = False
+    advisor_offices: frozenset[int] = field(default_factory=frozenset)
+    support_entities: frozenset[int] = field(default_factory=frozenset)
+    support_services: frozenset[str] = field(default_factory=frozenset)
+    accountant_entities: frozenset[int] = field(default_factory=frozenset)
+    admin_entities: frozenset[int] = field(default_factory=frozenset)
+    advisor_entities: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+    @property
+    def is_advisor(self) -> bool:
+        return bool(self.advisor_offices)
+
+    @property
+    def is_support(self) -> bool:
+        return bool(self.support_entities)
+
+    @property
+    def is_accountant(self) -> bool:
+        return bool(self.accountant_entities)
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.admin_entities)
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.is_advisor or self.is_support or self.is_accountant or self.is_admin
+
+    @property
+    def entity_wide(self) -> frozenset[int]:
+        """Entities in which this user reads everything (support, accountant, admin)."""
+        return self.support_entities | self.accountant_entities | self.admin_entities
+
+    @property
+    def roles(self) -> list[str]:
+        out = ["member"] if self.is_member else []
+        out += [
+            r
+            for r, on in (
+                ("advisor", self.is_advisor),
+                ("support", self.is_support),
+                ("accountant", self.is_accountant),
+                ("admin", self.is_admin),
+            )
+            if on
+        ]
+        return out
+
+
+ANONYMOUS = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_compagnon_scope", None)
+    if cached is not None:
+        return cached
+    member = (
+        Member.objects.filter(user_id=user.pk)
+        .values("id", "entity_id", "office_id", "status")
+        .first()
+    )
+    advisor, support, services, accountant, admin, advisor_entities = (
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+    )
+    for ra in RoleAssignment.objects.filter(user_id=user.pk).values(
+        "role", "entity_id", "office_id", "service"
+    ):
+        if ra["role"] == Role.ADVISOR:
+            advisor.add(ra["office_id"])
+            advisor_entities.add(ra["entity_id"])
+        elif ra["role"] == Role.SUPPORT:
+            support.add(ra["entity_id"])
+            services.add(ra["service"])
+        elif ra["role"] == Role.ACCOUNTANT:
+            accountant.add(ra["entity_id"])
+        elif ra["role"] == Role.ADMIN:
+            admin.add(ra["entity_id"])
+    scope = Scope(
+        user_id=user.pk,
+        member_id=member["id"] if member else None,
+        member_entity_id=member["entity_id"] if member else None,
+        member_office_id=member["office_id"] if member else None,
+        member_active=bool(member) and member["status"] != MemberStatus.LEFT,
+        advisor_offices=frozenset(advisor),
+        support_entities=frozenset(support),
+        support_services=frozenset(services),
+        accountant_entities=frozenset(accountant),
+        admin_entities=frozenset(admin),
+        advisor_entities=frozenset(advisor_entities),
+    )
+    user._compagnon_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after a role or membership change in the same request)."""
+    if hasattr(user, "_compagnon_scope"):
+        del user._compagnon_scope
+
+
+# --- scoping selectors: every user-facing queryset starts here --------------------------------
+
+
+def _my_activity_ids(scope: Scope):
+    return ActivityMembership.objects.filter(member_id=scope.member_id).values("activity_id")
+
+
+def entities(user) -> QuerySet[Entity]:
+    s = scope_for(user)
+    ids = set(s.entity_wide | s.advisor_entities)
+    if s.member_entity_id:
+        ids.add(s.member_entity_id)
+    return Entity.objects.filter(id__in=ids)
+
+
+def offices(user) -> QuerySet[Office]:
+    s = scope_for(user)
+    q = Q(entity_id__in=s.entity_wide) | Q(id__in=s.advisor_offices)
+    if s.member_office_id:
+        q |= Q(id=s.member_office_id)
+    return Office.objects.filter(q)
+
+
+def members(user) -> QuerySet[Member]:
+    s = scope_for(user)
+    if s is ANONYMOUS:
+        return Member.objects.none()
+    q = Q(entity_id__in=s.entity_wide) | Q(office_id__in=s.advisor_offices)
+    if s.is_member:
+        colleagues = ActivityMembership.objects.filter(activity_id__in=_my_activity_ids(s)).values(
+            "member_id"
+        )
+        q |= Q(id=s.member_id) | Q(id__in=colleagues)
+    return Member.objects.filter(q)
+
+
+def activities(user) -> QuerySet[Activity]:
+    s = scope_for(user)
+    if s is ANONYMOUS:
+        return Activity.objects.none()
+    q = Q(entity_id__in=s.entity_wide)
+    if s.advisor_offices:
+        q |= Q(
+            id__in=ActivityMembership.objects.filter(
+                member__office_id__in=s.advisor_offices
+            ).values("activity_id")
+        )
+    if s.is_member:
+        q |= Q(id__in=_my_activity_ids(s))
+    return Activity.objects.filter(q)
+
+
+def audit_events(user) -> QuerySet[AuditEvent]:
+    s = scope_for(user)
+    if s is ANONYMOUS:
+        return AuditEvent.objects.none()
+    q = Q(entity_id__in=s.accountant_entities | s.admin_entities)
+    if s.advisor_offices:
+        q |= Q(member__office_id__in=s.advisor_offices)
+    if s.is_member:
+        q |= Q(member_id=s.member_id) | Q(activity_id__in=_my_activity_ids(s))
+    q |= Q(actor_id=s.user_id, member__isnull=True, activity__isnull=True, entity__isnull=True)
+    return AuditEvent.objects.filter(q)
+
+
+# --- action rules (object level), used through user.has_perm(...) ----------------------------
+
+
+@rules.predicate
+def is_activity_holder(user, activity: Activity | None) -> bool:
+    if activity is None:
+        return False
+    s = scope_for(user)
+    return (
+        s.member_active
+        and ActivityMembership.objects.filter(
+            activity_id=activity.pk, member_id=s.member_id, role=ActivityRole.HOLDER
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_activity_worker(user, activity: Activity | None) -> bool:
+    if activity is None:
+        return False
+    s = scope_for(user)
+    return (
+        s.member_active
+        and ActivityMembership.objects.filter(
+            activity_id=activity.pk, member_id=s.member_id
+        ).exists()
+    )
+
+
+def _entity_id(obj) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Entity):
+        return obj.pk
+    return getattr(obj, "entity_id", None)
+
+
+@rules.predicate
+def is_entity_admin(user, obj) -> bool:
+    return _entity_id(obj) in scope_for(user).admin_entities
+
+
+@rules.predicate
+def advises(user, member: Member | None) -> bool:
+    return member is not None and member.office_id in scope_for(user).advisor_offices
+
+
+@rules.predicate
+def is_self(user, member: Member | None) -> bool:
+    return member is not None and member.user_id == user.pk
+
+
+@rules.predicate
+def is_active_member(user) -> bool:
+    return scope_for(user).member_active
+
+
+@rules.predicate
+def may_invite_somewhere(user) -> bool:
+    s = scope_for(user)
+    return s.is_admin or s.is_advisor
+
+
+rules.add_perm("members.change_activity", is_activity_holder | is_entity_admin)
+rules.add_perm("members.manage_activity_members", is_activity_holder | is_entity_admin)
+rules.add_perm("members.work_in_activity", is_activity_worker)
+rules.add_perm("members.add_activity", is_active_member)
+rules.add_perm("members.change_member_status", advises | is_entity_admin)
+rules.add_perm("members.change_member_maturity", advises | is_entity_admin)
+rules.add_perm("members.change_member_advisor", advises | is_entity_admin)
+rules.add_perm("members.change_member", is_self | is_entity_admin)
+rules.add_perm("organisation.change_entity", is_entity_admin)
+rules.add_perm("organisation.add_office", is_entity_admin)
+rules.add_perm("accounts.add_invitation", may_invite_somewhere)
+
+
+def invitable(user) -> dict:
+    """Where and as what this user may invite people: {"offices": qs, "roles": [...]}."""
+    s = scope_for(user)
+    office_q = Q(entity_id__in=s.admin_entities) | Q(id__in=s.advisor_offices)
+    roles = ["member"]
+    if s.is_admin:
+        roles += [r.value for r in Role]
+    return {"offices": Office.objects.filter(office_q).select_related("entity"), "roles": roles}
+
+
+def may_invite(user, *, office: Office, role: str) -> bool:
+    s = scope_for(user)
+    if office.entity_id in s.admin_entities:
+        return True
+    return role == "member" and office.pk in s.advisor_offices

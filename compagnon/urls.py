@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from compagnon.core import views as core_views
+
+api_v1 = [
+    path("", include("compagnon.organisation.api_urls")),
+    path("", include("compagnon.members.api_urls")),
+    path("", include("compagnon.audit.api_urls")),
+    path("", include("compagnon.accounts.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("compagnon.core.urls")),
+    path("", include("compagnon.accounts.urls")),
+    path("", include("compagnon.organisation.urls")),
+    path("", include("compagnon.members.urls")),
+    path("", include("compagnon.audit.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
