@@ -3,6 +3,8 @@
 Everything a deployment changes comes from environment variables (12-factor):
 DJANGO_ENV, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL, DEFAULT_FROM_EMAIL,
 MEDIA_ROOT, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF.
+EMAIL_URL examples: smtp://user:pass@host:25, submission://user:pass@host:587 (STARTTLS),
+smtps://user:pass@host:465 (TLS).
 
 With DJANGO_ENV=production the app refuses to start with an unsafe configuration
 (see ``compagnon.core.checks.unsafe_production_settings``).
@@ -181,7 +183,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- email ----------------------------------------------------------------------------------
 if os.environ.get("EMAIL_URL"):
     _email = dj_email_url.parse(os.environ["EMAIL_URL"])
-    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_BACKEND = _email.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
     EMAIL_HOST = _email["EMAIL_HOST"]
     EMAIL_PORT = _email["EMAIL_PORT"]
     EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]

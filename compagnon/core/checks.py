@@ -16,6 +16,6 @@ def unsafe_production_settings(s: dict) -> list[str]:
         problems.append("ALLOWED_HOSTS must list the host names the site answers to (no '*').")
     if s.get("EMAIL_BACKEND", "").endswith("console.EmailBackend"):
         problems.append(
-            "EMAIL_URL must point to a real mail server (e.g. smtp+tls://user:pass@host:587)."
+            "EMAIL_URL must point to a real mail server (e.g. submission://user:pass@host:587)."
         )
     return problems

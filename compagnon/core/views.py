@@ -43,7 +43,10 @@ def set_language(request):
     response = django_set_language(request)
     lang = request.POST.get("language")
     if request.user.is_authenticated and lang in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=lang)
+        from compagnon.accounts.services import update_own_account
+
+        if request.user.language != lang:
+            update_own_account(actor=request.user, language=lang)
     return response
 
 
