@@ -34,7 +34,10 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         message=message,
-        params={k: v if isinstance(v, int | float | bool) or v is None else str(v) for k, v in (params or {}).items()},
+        params={
+            k: v if isinstance(v, int | float | bool) or v is None else str(v)
+            for k, v in (params or {}).items()
+        },
         changes=_changes(before, after),
         entity=entity,
         member=member,

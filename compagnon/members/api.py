@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -52,6 +53,12 @@ class StatusChangeSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=MemberStatus.choices)
     effective_on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class AdvisorSerializer(serializers.Serializer):
+    advisor = serializers.EmailField(
+        allow_null=True, help_text="Email of an advisor of the member's office, or null."
+    )
 
 
 class MaturitySerializer(serializers.Serializer):
@@ -139,6 +146,23 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         member = services.change_member_status(
             actor=request.user, member=member, **data.validated_data
         )
+        return Response(MemberSerializer(self.get_queryset().get(pk=member.pk)).data)
+
+    @extend_schema(request=AdvisorSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="set-advisor")
+    def set_advisor(self, request, pk=None):
+        from compagnon.accounts.models import User
+
+        member = self.get_object()
+        if not request.user.has_perm("members.change_member_advisor", member):
+            raise PermissionDenied
+        data = AdvisorSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        email = data.validated_data["advisor"]
+        advisor = User.objects.filter(email__iexact=email).first() if email else None
+        if email and advisor is None:
+            raise serializers.ValidationError({"advisor": [_("No advisor has this email.")]})
+        services.assign_advisor(actor=request.user, member=member, advisor=advisor)
         return Response(MemberSerializer(self.get_queryset().get(pk=member.pk)).data)
 
     @extend_schema(request=MaturitySerializer, responses=MemberSerializer)

@@ -126,6 +126,25 @@ class StatusChangeForm(forms.Form):
         ]
 
 
+class AdvisorForm(forms.Form):
+    advisor = forms.ModelChoiceField(
+        label=_("Advisor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("no advisor"),
+    )
+
+    def __init__(self, *args, office_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = (
+            User.objects.filter(
+                role_assignments__role="advisor", role_assignments__office_id=office_id
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
 class MaturityForm(forms.Form):
     maturity = forms.ChoiceField(label=_("Maturity"), choices=Maturity.choices)
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/status/", views.member_status, name="member-status"),
     path("members/<int:pk>/maturity/", views.member_maturity, name="member-maturity"),
+    path("members/<int:pk>/advisor/", views.member_advisor, name="member-advisor"),
     path("profile/", views.profile, name="profile"),
     path("activities/", views.activity_list, name="activity-list"),
     path("activities/new/", views.activity_create, name="activity-create"),

@@ -12,6 +12,7 @@ from compagnon.core.views_helpers import apply_errors, get_or_404
 from . import selectors, services
 from .forms import (
     ActivityCreateForm,
+    AdvisorForm,
     ActivitySettingsForm,
     AddActivityMemberForm,
     MaturityForm,
@@ -67,7 +68,12 @@ def member_detail(request, pk):
         and member.allowed_transitions,
         "can_maturity": user.has_perm("members.change_member_maturity", member),
         "can_edit": user.has_perm("members.change_member", member),
+        "can_advisor": user.has_perm("members.change_member_advisor", member),
     }
+    if context["can_advisor"]:
+        context["advisor_form"] = AdvisorForm(
+            office_id=member.office_id, initial={"advisor": member.advisor_id}
+        )
     if context["can_status"]:
         context["status_form"] = StatusChangeForm(member=member)
     if context["can_maturity"]:
@@ -120,6 +126,29 @@ def member_maturity(request, pk):
         messages.success(request, _("Maturity updated."))
     else:
         messages.error(request, _("Choose a maturity level."))
+    return redirect("member-detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def member_advisor(request, pk):
+    member = get_or_404(selectors.member_detail, request.user, pk)
+    if not request.user.has_perm("members.change_member_advisor", member):
+        raise PermissionDenied
+    form = AdvisorForm(request.POST, office_id=member.office_id)
+    if form.is_valid():
+        try:
+            services.assign_advisor(
+                actor=request.user, member=member, advisor=form.cleaned_data["advisor"]
+            )
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for m in msgs:
+                    messages.error(request, m)
+        else:
+            messages.success(request, _("Advisor updated."))
+    else:
+        messages.error(request, _("Choose an advisor of this member's office."))
     return redirect("member-detail", pk=member.pk)
 
 

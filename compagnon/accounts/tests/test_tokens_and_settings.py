@@ -21,7 +21,11 @@ def test_user_creates_a_token_sees_it_once_and_uses_it(client):
     assert raw not in client.get("/settings/").content.decode()
     client.logout()
     me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {raw}")
-    assert me.status_code == 200 and me.json()["member"] == member.pk and me.json()["roles"] == ["member"]
+    assert (
+        me.status_code == 200
+        and me.json()["member"] == member.pk
+        and me.json()["roles"] == ["member"]
+    )
     token.refresh_from_db()
     assert token.last_used_at is not None
 

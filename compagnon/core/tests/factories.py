@@ -5,7 +5,14 @@ from factory.django import DjangoModelFactory
 
 from compagnon.accounts.models import ApiToken, Role, RoleAssignment, User
 from compagnon.core.demo import kbo_from, siren_from
-from compagnon.members.models import Activity, ActivityMembership, ActivityRole, Member, MemberStatus, Trade
+from compagnon.members.models import (
+    Activity,
+    ActivityMembership,
+    ActivityRole,
+    Member,
+    MemberStatus,
+    Trade,
+)
 from compagnon.organisation.models import Entity, Office
 
 
@@ -23,7 +30,11 @@ class EntityFactory(DjangoModelFactory):
 
     class Params:
         belgian = factory.Trait(
-            jurisdiction="BE", country="BE", city="Bruxelles", postcode="1000", default_language="nl",
+            jurisdiction="BE",
+            country="BE",
+            city="Bruxelles",
+            postcode="1000",
+            default_language="nl",
             company_number=factory.Sequence(lambda n: kbo_from(2000000 + n)),
         )
 
@@ -88,7 +99,9 @@ class ActivityFactory(DjangoModelFactory):
     def holder(obj, create, extracted, **kwargs):
         """ActivityFactory(holder=member) makes ``member`` its holder."""
         if create and extracted is not None:
-            ActivityMembership.objects.create(activity=obj, member=extracted, role=ActivityRole.HOLDER)
+            ActivityMembership.objects.create(
+                activity=obj, member=extracted, role=ActivityRole.HOLDER
+            )
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -133,5 +146,7 @@ def staff(role: str, entity, service: str = "") -> User:
 
 def api_token_for(user) -> str:
     raw = ApiToken.new_key()
-    ApiToken.objects.create(user=user, name="test", prefix=raw[4:12], key_hash=ApiToken.hash_key(raw))
+    ApiToken.objects.create(
+        user=user, name="test", prefix=raw[4:12], key_hash=ApiToken.hash_key(raw)
+    )
     return raw

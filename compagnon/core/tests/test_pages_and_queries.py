@@ -6,7 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compagnon.accounts.models import Role, User
-from compagnon.core.tests.factories import MemberFactory, OfficeFactory, advisor_of, api_token_for, member_with_activity, staff
+from compagnon.core.tests.factories import (
+    MemberFactory,
+    OfficeFactory,
+    advisor_of,
+    api_token_for,
+    member_with_activity,
+    staff,
+)
 from compagnon.members.models import Activity, Member
 
 pytestmark = pytest.mark.django_db
@@ -26,18 +33,35 @@ def grow(office, n):
 
 
 @pytest.mark.parametrize(
-    "url", ["/home/", "/members/", "/activities/", "/history/", "/api/v1/members/", "/api/v1/activities/", "/api/v1/audit-events/"]
+    "url",
+    [
+        "/home/",
+        "/members/",
+        "/activities/",
+        "/history/",
+        "/api/v1/members/",
+        "/api/v1/activities/",
+        "/api/v1/audit-events/",
+    ],
 )
 def test_query_count_does_not_grow_with_the_data(client, url):
     office = OfficeFactory()
     admin = staff(Role.ADMIN, office.entity)
     advisor = advisor_of(office)
     RoleAssignment = admin.role_assignments.model
-    RoleAssignment.objects.create(user=admin, role=Role.ADVISOR, entity=office.entity, office=office)
-    MemberFactory(user=admin, office=office)  # a person holding every role: every home section renders
+    RoleAssignment.objects.create(
+        user=admin, role=Role.ADVISOR, entity=office.entity, office=office
+    )
+    MemberFactory(
+        user=admin, office=office
+    )  # a person holding every role: every home section renders
     grow(office, 2)
     for user in (admin, advisor):
-        auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"} if url.startswith("/api/") else {}
+        auth = (
+            {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"}
+            if url.startswith("/api/")
+            else {}
+        )
         client.force_login(user)
         small = queries(client, url, **auth)
         grow(office, 8)
@@ -61,7 +85,9 @@ def test_advisor_home_lists_followed_members_and_filters_with_htmx(client):
     client.force_login(advisor_of(office))
     page = client.get("/home/").content.decode()
     assert "Aubert" in page and "Bernard" in page
-    partial = client.get("/home/?q=aubert", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="advisor-members")
+    partial = client.get(
+        "/home/?q=aubert", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="advisor-members"
+    )
     body = partial.content.decode()
     assert "Aubert" in body and "Bernard" not in body and "<html" not in body
     assert f"/members/{alice.pk}/" in body
@@ -74,9 +100,14 @@ def test_the_demo_cooperative_loads_once_and_every_demo_login_has_a_home(client)
     assert (User.objects.count(), Member.objects.count(), Activity.objects.count()) == counts
     assert Member.objects.count() >= 35 and Member.objects.values("entity").distinct().count() == 2
     assert Activity.objects.filter(memberships__isnull=False).annotate().count() >= 20
-    m1, m2 = Member.objects.get(user__email="member1@demo.coop"), Member.objects.get(user__email="member2@demo.coop")
+    m1, m2 = (
+        Member.objects.get(user__email="member1@demo.coop"),
+        Member.objects.get(user__email="member2@demo.coop"),
+    )
     assert m1.entity == m2.entity and m1.entity.jurisdiction == "FR"
-    assert not set(m1.activities.values_list("id", flat=True)) & set(m2.activities.values_list("id", flat=True))
+    assert not set(m1.activities.values_list("id", flat=True)) & set(
+        m2.activities.values_list("id", flat=True)
+    )
     assert any(a.memberships.count() > 1 for a in m1.activities.all())  # member1 is in a collective
     for email in ("member1", "member2", "advisor", "support", "accountant", "admin"):
         assert client.login(email=f"{email}@demo.coop", password="demo"), email
@@ -87,7 +118,13 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ("/api/v1/activities/", "/api/v1/members/", "/api/v1/entities/", "/api/v1/audit-events/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/activities/",
+        "/api/v1/members/",
+        "/api/v1/entities/",
+        "/api/v1/audit-events/",
+        "/api/v1/me/",
+    ):
         assert path in text
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
@@ -97,7 +134,11 @@ def test_api_lists_are_paginated_with_a_consistent_envelope(client):
     office = OfficeFactory()
     grow(office, 3)
     admin = staff(Role.ADMIN, office.entity)
-    body = client.get("/api/v1/members/?page_size=2", HTTP_AUTHORIZATION=f"Token {api_token_for(admin)}").json()
+    body = client.get(
+        "/api/v1/members/?page_size=2", HTTP_AUTHORIZATION=f"Token {api_token_for(admin)}"
+    ).json()
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
-    missing = client.get("/api/v1/members/999999/", HTTP_AUTHORIZATION=f"Token {api_token_for(admin)}").json()
+    missing = client.get(
+        "/api/v1/members/999999/", HTTP_AUTHORIZATION=f"Token {api_token_for(admin)}"
+    ).json()
     assert missing == {"error": {"status": 404, "code": "not_found", "message": "Not found."}}

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from compagnon.audit.models import AuditEvent
-from compagnon.core.tests.factories import MemberFactory, OfficeFactory, advisor_of, api_token_for, staff
+from compagnon.core.tests.factories import (
+    MemberFactory,
+    OfficeFactory,
+    advisor_of,
+    api_token_for,
+    staff,
+)
 from compagnon.members import services
 from compagnon.members.models import MemberStatus
 
@@ -13,16 +19,25 @@ pytestmark = pytest.mark.django_db
 
 def test_advisor_moves_an_applicant_under_contract_and_the_history_says_so(client):
     office = OfficeFactory()
-    member = MemberFactory(office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 1, 5))
+    member = MemberFactory(
+        office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 1, 5)
+    )
     advisor = advisor_of(office)
     client.force_login(advisor)
-    response = client.post(f"/members/{member.pk}/status/", {"to_status": "contract", "effective_on": "2026-02-01", "note": "CAPE signed"})
+    response = client.post(
+        f"/members/{member.pk}/status/",
+        {"to_status": "contract", "effective_on": "2026-02-01", "note": "CAPE signed"},
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.status == MemberStatus.CONTRACT
     assert member.status_since == datetime.date(2026, 2, 1)
     change = member.status_changes.get(to_status="contract")
-    assert (change.from_status, change.note, change.changed_by) == ("applicant", "CAPE signed", advisor)
+    assert (change.from_status, change.note, change.changed_by) == (
+        "applicant",
+        "CAPE signed",
+        advisor,
+    )
     event = AuditEvent.objects.get(action="member.status_changed", member=member)
     assert event.actor == advisor and "under contract" in event.text
     # the member sees it in their own history
@@ -34,7 +49,9 @@ def test_a_status_cannot_skip_back_and_the_reason_is_named(client):
     office = OfficeFactory()
     member = MemberFactory(office=office, status=MemberStatus.ASSOCIATE)
     client.force_login(advisor_of(office))
-    response = client.post(f"/members/{member.pk}/status/", {"to_status": "applicant", "effective_on": "2026-02-01"})
+    response = client.post(
+        f"/members/{member.pk}/status/", {"to_status": "applicant", "effective_on": "2026-02-01"}
+    )
     assert response.status_code == 400
     assert "to_status" in response.context["status_form"].errors
     member.refresh_from_db()
@@ -43,10 +60,16 @@ def test_a_status_cannot_skip_back_and_the_reason_is_named(client):
 
 def test_a_status_date_before_the_current_one_is_refused():
     office = OfficeFactory()
-    member = MemberFactory(office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 3, 1))
+    member = MemberFactory(
+        office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 3, 1)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.change_member_status(actor=advisor_of(office), member=member, to_status="contract",
-                                      effective_on=datetime.date(2026, 2, 1))
+        services.change_member_status(
+            actor=advisor_of(office),
+            member=member,
+            to_status="contract",
+            effective_on=datetime.date(2026, 2, 1),
+        )
     assert "effective_on" in exc.value.message_dict
 
 
@@ -60,8 +83,12 @@ def test_an_advisor_of_another_office_cannot_change_the_status_through_the_api(c
     member = MemberFactory(status=MemberStatus.APPLICANT)
     outsider = advisor_of(OfficeFactory(entity=member.entity))
     auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(outsider)}"}
-    response = client.post(f"/api/v1/members/{member.pk}/change-status/", {"to_status": "contract"},
-                           content_type="application/json", **auth)
+    response = client.post(
+        f"/api/v1/members/{member.pk}/change-status/",
+        {"to_status": "contract"},
+        content_type="application/json",
+        **auth,
+    )
     assert response.status_code == 404
 
 
@@ -69,15 +96,27 @@ def test_the_entity_administrator_changes_status_and_maturity_through_the_api(cl
     member = MemberFactory(status=MemberStatus.APPLICANT)
     admin = staff("admin", member.entity)
     auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(admin)}"}
-    response = client.post(f"/api/v1/members/{member.pk}/change-status/", {"to_status": "contract"},
-                           content_type="application/json", **auth)
+    response = client.post(
+        f"/api/v1/members/{member.pk}/change-status/",
+        {"to_status": "contract"},
+        content_type="application/json",
+        **auth,
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "contract"
-    response = client.post(f"/api/v1/members/{member.pk}/set-maturity/", {"maturity": "established"},
-                           content_type="application/json", **auth)
+    response = client.post(
+        f"/api/v1/members/{member.pk}/set-maturity/",
+        {"maturity": "established"},
+        content_type="application/json",
+        **auth,
+    )
     assert response.json()["maturity"] == "established"
-    bad = client.post(f"/api/v1/members/{member.pk}/change-status/", {"to_status": "applicant"},
-                      content_type="application/json", **auth)
+    bad = client.post(
+        f"/api/v1/members/{member.pk}/change-status/",
+        {"to_status": "applicant"},
+        content_type="application/json",
+        **auth,
+    )
     assert bad.status_code == 400
     assert "to_status" in bad.json()["error"]["fields"]
 
@@ -85,9 +124,20 @@ def test_the_entity_administrator_changes_status_and_maturity_through_the_api(cl
 def test_member_edits_their_profile_and_others_cannot(client):
     member = MemberFactory()
     client.force_login(member.user)
-    response = client.post("/profile/", {"first_name": "Camille", "last_name": "Moreau", "phone": "+33 6 00 00 00 00",
-                                         "language": "fr", "city": "Rezé", "postcode": "44400",
-                                         "skills": "taille, haies ,  ", "languages": "français, English", "bio": ""})
+    response = client.post(
+        "/profile/",
+        {
+            "first_name": "Camille",
+            "last_name": "Moreau",
+            "phone": "+33 6 00 00 00 00",
+            "language": "fr",
+            "city": "Rezé",
+            "postcode": "44400",
+            "skills": "taille, haies ,  ",
+            "languages": "français, English",
+            "bio": "",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     member.user.refresh_from_db()
@@ -96,13 +146,48 @@ def test_member_edits_their_profile_and_others_cannot(client):
     assert member.user.language == "fr"
     other = MemberFactory(office=member.office)
     with pytest.raises(PermissionDenied):
-        services.update_member_profile(actor=other.user, member=member, user_fields={"first_name": "X"}, profile_fields={})
+        services.update_member_profile(
+            actor=other.user, member=member, user_fields={"first_name": "X"}, profile_fields={}
+        )
 
 
 def test_profile_errors_keep_what_was_typed(client):
     member = MemberFactory()
     client.force_login(member.user)
-    response = client.post("/profile/", {"first_name": "", "last_name": "Moreau", "language": "fr", "city": "Rezé"})
+    response = client.post(
+        "/profile/", {"first_name": "", "last_name": "Moreau", "language": "fr", "city": "Rezé"}
+    )
     assert response.status_code == 400
     assert "first_name" in response.context["form"].errors
     assert 'value="Rezé"' in response.content.decode()
+
+
+def test_administrator_assigns_an_advisor_of_the_office_only(client):
+    office = OfficeFactory()
+    member = MemberFactory(office=office)
+    advisor = advisor_of(office)
+    stranger = advisor_of(OfficeFactory(entity=office.entity))
+    admin = staff("admin", office.entity)
+    client.force_login(admin)
+    client.post(f"/members/{member.pk}/advisor/", {"advisor": advisor.pk})
+    member.refresh_from_db()
+    assert member.advisor == advisor
+    response = client.post(f"/members/{member.pk}/advisor/", {"advisor": stranger.pk}, follow=True)
+    assert "Choose an advisor of this member" in response.content.decode()
+    member.refresh_from_db()
+    assert member.advisor == advisor
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(admin)}"}
+    bad = client.post(
+        f"/api/v1/members/{member.pk}/set-advisor/",
+        {"advisor": stranger.email},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400 and "advisor" in bad.json()["error"]["fields"]
+    ok = client.post(
+        f"/api/v1/members/{member.pk}/set-advisor/",
+        {"advisor": None},
+        content_type="application/json",
+        **auth,
+    )
+    assert ok.status_code == 200 and ok.json()["advisor"] is None

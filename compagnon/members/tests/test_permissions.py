@@ -30,7 +30,11 @@ def test_member_gets_404_on_another_members_activity_pages(client, two_members):
     a, activity_a, b, activity_b = two_members
     client.force_login(a.user)
     assert client.get(f"/activities/{activity_a.pk}/").status_code == 200
-    for url in (f"/activities/{activity_b.pk}/", f"/activities/{activity_b.pk}/settings/", f"/members/{b.pk}/"):
+    for url in (
+        f"/activities/{activity_b.pk}/",
+        f"/activities/{activity_b.pk}/settings/",
+        f"/members/{b.pk}/",
+    ):
         assert client.get(url).status_code == 404, url
     response = client.post(f"/activities/{activity_b.pk}/settings/", {"name": "Hijacked"})
     assert response.status_code == 404
@@ -45,7 +49,15 @@ def test_member_gets_404_on_another_members_activity_through_the_api(client, two
     response = client.get(f"/api/v1/activities/{activity_b.pk}/", **auth)
     assert response.status_code == 404
     assert response.json()["error"]["status"] == 404
-    assert client.patch(f"/api/v1/activities/{activity_b.pk}/", {"name": "x"}, content_type="application/json", **auth).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/activities/{activity_b.pk}/",
+            {"name": "x"},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/members/{b.pk}/", **auth).status_code == 404
     listed = {row["id"] for row in client.get("/api/v1/activities/", **auth).json()["results"]}
     assert listed == {activity_a.pk}
@@ -83,7 +95,11 @@ def test_entity_staff_see_their_entity_and_nothing_of_another(client):
     office, foreign_office = OfficeFactory(), OfficeFactory()
     member, activity = member_with_activity(office)
     foreign, foreign_activity = member_with_activity(foreign_office)
-    for role, service in ((Role.ACCOUNTANT, ""), (Role.SUPPORT, SupportService.LEGAL), (Role.ADMIN, "")):
+    for role, service in (
+        (Role.ACCOUNTANT, ""),
+        (Role.SUPPORT, SupportService.LEGAL),
+        (Role.ADMIN, ""),
+    ):
         user = staff(role, office.entity, service)
         client.force_login(user)
         assert client.get(f"/members/{member.pk}/").status_code == 200, role

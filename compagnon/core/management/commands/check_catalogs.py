@@ -17,7 +17,11 @@ class Command(BaseCommand):
     help = "Check that the FR and NL catalogs translate every string of the source (no untranslated, no fuzzy)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-sync", action="store_true", help="Skip the comparison with the source (no xgettext needed).")
+        parser.add_argument(
+            "--no-sync",
+            action="store_true",
+            help="Skip the comparison with the source (no xgettext needed).",
+        )
 
     def handle(self, *args, no_sync=False, **options):
         locale_dir = Path(settings.LOCALE_PATHS[0])
@@ -43,25 +47,45 @@ class Command(BaseCommand):
     def _missing_from_catalog(self, locale_dir: Path) -> list[str]:
         """Run makemessages on a scratch copy and list source strings absent from the catalogs."""
         if shutil.which("xgettext") is None:
-            raise CommandError("xgettext (GNU gettext) is needed to compare catalogs with the source; "
-                               "install it (apt-get install gettext) or pass --no-sync.")
+            raise CommandError(
+                "xgettext (GNU gettext) is needed to compare catalogs with the source; "
+                "install it (apt-get install gettext) or pass --no-sync."
+            )
         with tempfile.TemporaryDirectory() as tmp:
             backup = Path(tmp) / "locale"
             shutil.copytree(locale_dir, backup)
             try:
                 subprocess.run(  # noqa: S603 - fixed argv
-                    [sys.executable, "manage.py", "makemessages", "--no-location", "--no-obsolete",
-                     "--ignore", ".venv/*", "--ignore", "bench/*", *[a for lang in REQUIRED for a in ("-l", lang)]],
-                    check=True, capture_output=True, cwd=settings.BASE_DIR,
+                    [
+                        sys.executable,
+                        "manage.py",
+                        "makemessages",
+                        "--no-location",
+                        "--no-obsolete",
+                        "--ignore",
+                        ".venv/*",
+                        "--ignore",
+                        "bench/*",
+                        *[a for lang in REQUIRED for a in ("-l", lang)],
+                    ],
+                    check=True,
+                    capture_output=True,
+                    cwd=settings.BASE_DIR,
                 )
                 problems = []
                 for lang in REQUIRED:
                     fresh = polib.pofile(str(locale_dir / lang / "LC_MESSAGES" / "django.po"))
                     kept_path = backup / lang / "LC_MESSAGES" / "django.po"
-                    kept = {(e.msgctxt, e.msgid) for e in polib.pofile(str(kept_path))} if kept_path.exists() else set()
+                    kept = (
+                        {(e.msgctxt, e.msgid) for e in polib.pofile(str(kept_path))}
+                        if kept_path.exists()
+                        else set()
+                    )
                     for e in fresh:
                         if (e.msgctxt, e.msgid) not in kept:
-                            problems.append(f"{lang}: not in the catalog (run 'make messages'): {e.msgid[:70]!r}")
+                            problems.append(
+                                f"{lang}: not in the catalog (run 'make messages'): {e.msgid[:70]!r}"
+                            )
                 return problems
             finally:
                 shutil.rmtree(locale_dir)

@@ -12,14 +12,20 @@ class Command(BaseCommand):
     help = "Compile every locale/*/LC_MESSAGES/*.po into .mo (skips up-to-date files)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Recompile even when the .mo is newer.")
+        parser.add_argument(
+            "--force", action="store_true", help="Recompile even when the .mo is newer."
+        )
 
     def handle(self, *args, force=False, **options):
         count = 0
         for base in settings.LOCALE_PATHS:
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
-                if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                if (
+                    not force
+                    and mo_path.exists()
+                    and mo_path.stat().st_mtime >= po_path.stat().st_mtime
+                ):
                     continue
                 with po_path.open("rb") as f:
                     catalog = read_po(f, locale=po_path.parent.parent.name)

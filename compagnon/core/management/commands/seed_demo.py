@@ -28,7 +28,9 @@ DEMO_LOGINS = [
 
 def ensure_trades():
     for code, fr, nl, en in TRADES:
-        Trade.objects.update_or_create(code=code, defaults={"name_fr": fr, "name_nl": nl, "name_en": en})
+        Trade.objects.update_or_create(
+            code=code, defaults={"name_fr": fr, "name_nl": nl, "name_en": en}
+        )
     return {t.code: t for t in Trade.objects.all()}
 
 
@@ -46,8 +48,15 @@ class Command(BaseCommand):
     def _user(self, email, first, last, language="fr", **extra):
         if not hasattr(self, "_hash"):
             self._hash = make_password(PASSWORD)  # hash once: PBKDF2 is slow on purpose
-        user = User(email=email, first_name=first, last_name=last, language=language, is_demo=True,
-                    password=self._hash, **extra)
+        user = User(
+            email=email,
+            first_name=first,
+            last_name=last,
+            language=language,
+            is_demo=True,
+            password=self._hash,
+            **extra,
+        )
         user.save()
         from allauth.account.models import EmailAddress
 
@@ -57,25 +66,74 @@ class Command(BaseCommand):
     def _load(self):
         r = rng(2026)
         trades = ensure_trades()
-        fr = Entity(name="Compagnons de Loire", legal_name="Compagnons de Loire SCOP SA — coopérative d'activité et d'emploi",
-                    jurisdiction="FR", company_number=siren_from(51234567), street="12 quai de la Fosse",
-                    postcode="44000", city="Nantes", country="FR", iban="FR7630006000011234567890189",
-                    email="contact@compagnons-loire.demo", default_language="fr")
-        fr.vat_number = "FR" + __import__("stdnum.fr.siren", fromlist=["to_tva"]).to_tva(fr.company_number)
+        fr = Entity(
+            name="Compagnons de Loire",
+            legal_name="Compagnons de Loire SCOP SA — coopérative d'activité et d'emploi",
+            jurisdiction="FR",
+            company_number=siren_from(51234567),
+            street="12 quai de la Fosse",
+            postcode="44000",
+            city="Nantes",
+            country="FR",
+            iban="FR7630006000011234567890189",
+            email="contact@compagnons-loire.demo",
+            default_language="fr",
+        )
+        fr.vat_number = "FR" + __import__("stdnum.fr.siren", fromlist=["to_tva"]).to_tva(
+            fr.company_number
+        )
         fr.full_clean()
         fr.save()
-        be = Entity(name="Samen Werken", legal_name="Samen Werken / Travailler Ensemble SCRL-CVBA",
-                    jurisdiction="BE", company_number=kbo_from(4470291), street="Rue Coenraets 72",
-                    postcode="1060", city="Bruxelles", country="BE", iban="BE68539007547034",
-                    email="info@samenwerken.demo", default_language="nl", contribution_rate="6.50")
+        be = Entity(
+            name="Samen Werken",
+            legal_name="Samen Werken / Travailler Ensemble SCRL-CVBA",
+            jurisdiction="BE",
+            company_number=kbo_from(4470291),
+            street="Rue Coenraets 72",
+            postcode="1060",
+            city="Bruxelles",
+            country="BE",
+            iban="BE68539007547034",
+            email="info@samenwerken.demo",
+            default_language="nl",
+            contribution_rate="6.50",
+        )
         be.vat_number = "BE" + be.company_number
         be.full_clean()
         be.save()
         offices = {
-            "nantes": Office.objects.create(entity=fr, name="Nantes", street="12 quai de la Fosse", postcode="44000", city="Nantes", country="FR"),
-            "angers": Office.objects.create(entity=fr, name="Angers", street="5 rue Lenepveu", postcode="49100", city="Angers", country="FR"),
-            "brussel": Office.objects.create(entity=be, name="Bruxelles / Brussel", street="Rue Coenraets 72", postcode="1060", city="Bruxelles", country="BE"),
-            "gent": Office.objects.create(entity=be, name="Gent", street="Vlaanderenstraat 18", postcode="9000", city="Gent", country="BE"),
+            "nantes": Office.objects.create(
+                entity=fr,
+                name="Nantes",
+                street="12 quai de la Fosse",
+                postcode="44000",
+                city="Nantes",
+                country="FR",
+            ),
+            "angers": Office.objects.create(
+                entity=fr,
+                name="Angers",
+                street="5 rue Lenepveu",
+                postcode="49100",
+                city="Angers",
+                country="FR",
+            ),
+            "brussel": Office.objects.create(
+                entity=be,
+                name="Bruxelles / Brussel",
+                street="Rue Coenraets 72",
+                postcode="1060",
+                city="Bruxelles",
+                country="BE",
+            ),
+            "gent": Office.objects.create(
+                entity=be,
+                name="Gent",
+                street="Vlaanderenstraat 18",
+                postcode="9000",
+                city="Gent",
+                country="BE",
+            ),
         }
 
         admin = self._user("admin@demo.coop", "Alex", "Admin", is_staff=True, is_superuser=True)
@@ -87,34 +145,76 @@ class Command(BaseCommand):
             RoleAssignment.objects.create(user=admin, role=Role.ADMIN, entity=entity)
             RoleAssignment.objects.create(user=accountant, role=Role.ACCOUNTANT, entity=entity)
         for office in ("nantes", "angers"):
-            RoleAssignment.objects.create(user=advisor, role=Role.ADVISOR, entity=fr, office=offices[office])
+            RoleAssignment.objects.create(
+                user=advisor, role=Role.ADVISOR, entity=fr, office=offices[office]
+            )
         for office in ("brussel", "gent"):
-            RoleAssignment.objects.create(user=advisor_be, role=Role.ADVISOR, entity=be, office=offices[office])
+            RoleAssignment.objects.create(
+                user=advisor_be, role=Role.ADVISOR, entity=be, office=offices[office]
+            )
         for service in (SupportService.LEGAL, SupportService.COLLECTIONS):
-            RoleAssignment.objects.create(user=support, role=Role.SUPPORT, entity=fr, service=service)
+            RoleAssignment.objects.create(
+                user=support, role=Role.SUPPORT, entity=fr, service=service
+            )
 
         today = timezone.localdate()
 
-        def member(email, first, last, office, *, status, trade_codes, language="fr", maturity=Maturity.NEW,
-                   months_ago=6, city="", phone="", skills=(), bio=""):
+        def member(
+            email,
+            first,
+            last,
+            office,
+            *,
+            status,
+            trade_codes,
+            language="fr",
+            maturity=Maturity.NEW,
+            months_ago=6,
+            city="",
+            phone="",
+            skills=(),
+            bio="",
+        ):
             user = self._user(email, first, last, language=language, phone=phone)
             adv = advisor if office in ("nantes", "angers") else advisor_be
             start = today - datetime.timedelta(days=30 * months_ago)
-            m = members.create_member(actor=admin, user=user, office=offices[office], advisor=adv,
-                                      effective_on=start, maturity=maturity, city=city or offices[office].city,
-                                      postcode=offices[office].postcode, skills=list(skills), bio=bio,
-                                      languages=["français"] if language == "fr" else ["Nederlands", "français"])
+            m = members.create_member(
+                actor=admin,
+                user=user,
+                office=offices[office],
+                advisor=adv,
+                effective_on=start,
+                maturity=maturity,
+                city=city or offices[office].city,
+                postcode=offices[office].postcode,
+                skills=list(skills),
+                bio=bio,
+                languages=["français"] if language == "fr" else ["Nederlands", "français"],
+            )
             m.trades.set([trades[c] for c in trade_codes])
             path = [MemberStatus.CONTRACT, MemberStatus.ASSOCIATE, MemberStatus.LEFT]
-            target = {MemberStatus.APPLICANT: 0, MemberStatus.CONTRACT: 1, MemberStatus.ASSOCIATE: 2, MemberStatus.LEFT: 3}[status]
+            target = {
+                MemberStatus.APPLICANT: 0,
+                MemberStatus.CONTRACT: 1,
+                MemberStatus.ASSOCIATE: 2,
+                MemberStatus.LEFT: 3,
+            }[status]
             for i, step in enumerate(path[:target]):
                 when = start + datetime.timedelta(days=45 * (i + 1))
-                members.change_member_status(actor=admin, member=m, to_status=step, effective_on=min(when, today))
+                members.change_member_status(
+                    actor=admin, member=m, to_status=step, effective_on=min(when, today)
+                )
             return m
 
         def activity(m, name, trade_code, colour, *, letterhead="", with_logo=False):
-            a = members.create_activity(actor=admin, member=m, name=name, trade=trades[trade_code],
-                                        description="", document_language=m.user.language)
+            a = members.create_activity(
+                actor=admin,
+                member=m,
+                name=name,
+                trade=trades[trade_code],
+                description="",
+                document_language=m.user.language,
+            )
             fields = {"brand_color": colour}
             if letterhead:
                 fields["letterhead"] = letterhead
@@ -123,50 +223,140 @@ class Command(BaseCommand):
                 fields["logo"] = ContentFile(logo_png(initials, colour), name=f"{trade_code}.png")
             return members.update_activity(actor=admin, activity=a, **fields)
 
-        camille = member("member1@demo.coop", "Camille", "Moreau", "nantes", status=MemberStatus.CONTRACT,
-                         trade_codes=["gardening"], maturity=Maturity.DEVELOPING, months_ago=14,
-                         phone="+33 6 12 34 56 78", skills=["taille", "haies", "potagers", "vergers"],
-                         bio="Jardinière paysagiste depuis 8 ans, j'entretiens les jardins des particuliers et des copropriétés autour de Nantes.")
-        yanis = member("member2@demo.coop", "Yanis", "Garnier", "nantes", status=MemberStatus.ASSOCIATE,
-                       trade_codes=["it-repair", "training"], maturity=Maturity.ESTABLISHED, months_ago=40,
-                       phone="+33 6 98 76 54 32", skills=["dépannage PC", "réseaux", "Linux", "formation seniors"])
-        lea = member("lea.rousseau@demo.coop", "Léa", "Rousseau", "nantes", status=MemberStatus.ASSOCIATE,
-                     trade_codes=["gardening"], maturity=Maturity.ESTABLISHED, months_ago=30, skills=["permaculture"])
-        activity(camille, "Les Jardins de Camille", "gardening", "#3f7d3a",
-                 letterhead="Entretien de jardins — Nantes et alentours\n06 12 34 56 78", with_logo=True)
-        collective = activity(lea, "Jardins Partagés Nantais", "gardening", "#6b8e23",
-                              letterhead="Collectif de jardinières — création et entretien", with_logo=True)
-        members.add_activity_member(actor=admin, activity=collective, member=camille, role=ActivityRole.HOLDER, share=50)
-        activity(yanis, "Yanis Informatique", "it-repair", "#1d5a8a", letterhead="Dépannage et formation informatique", with_logo=True)
+        camille = member(
+            "member1@demo.coop",
+            "Camille",
+            "Moreau",
+            "nantes",
+            status=MemberStatus.CONTRACT,
+            trade_codes=["gardening"],
+            maturity=Maturity.DEVELOPING,
+            months_ago=14,
+            phone="+33 6 12 34 56 78",
+            skills=["taille", "haies", "potagers", "vergers"],
+            bio="Jardinière paysagiste depuis 8 ans, j'entretiens les jardins des particuliers et des copropriétés autour de Nantes.",
+        )
+        yanis = member(
+            "member2@demo.coop",
+            "Yanis",
+            "Garnier",
+            "nantes",
+            status=MemberStatus.ASSOCIATE,
+            trade_codes=["it-repair", "training"],
+            maturity=Maturity.ESTABLISHED,
+            months_ago=40,
+            phone="+33 6 98 76 54 32",
+            skills=["dépannage PC", "réseaux", "Linux", "formation seniors"],
+        )
+        lea = member(
+            "lea.rousseau@demo.coop",
+            "Léa",
+            "Rousseau",
+            "nantes",
+            status=MemberStatus.ASSOCIATE,
+            trade_codes=["gardening"],
+            maturity=Maturity.ESTABLISHED,
+            months_ago=30,
+            skills=["permaculture"],
+        )
+        activity(
+            camille,
+            "Les Jardins de Camille",
+            "gardening",
+            "#3f7d3a",
+            letterhead="Entretien de jardins — Nantes et alentours\n06 12 34 56 78",
+            with_logo=True,
+        )
+        collective = activity(
+            lea,
+            "Jardins Partagés Nantais",
+            "gardening",
+            "#6b8e23",
+            letterhead="Collectif de jardinières — création et entretien",
+            with_logo=True,
+        )
+        members.add_activity_member(
+            actor=admin, activity=collective, member=camille, role=ActivityRole.HOLDER, share=50
+        )
+        activity(
+            yanis,
+            "Yanis Informatique",
+            "it-repair",
+            "#1d5a8a",
+            letterhead="Dépannage et formation informatique",
+            with_logo=True,
+        )
         activity(yanis, "Ateliers numériques", "training", "#7a4b9a")
 
         fake_fr, fake_be = Faker("fr_FR"), Faker("nl_BE")
         fake_fr.seed_instance(7)
         fake_be.seed_instance(11)
-        statuses = [MemberStatus.APPLICANT, MemberStatus.CONTRACT, MemberStatus.CONTRACT, MemberStatus.ASSOCIATE,
-                    MemberStatus.ASSOCIATE, MemberStatus.LEFT]
-        colours = ["#2f6f4f", "#a0522d", "#1d5a8a", "#8b3a62", "#b8860b", "#456990", "#c44536", "#3d5a40"]
+        statuses = [
+            MemberStatus.APPLICANT,
+            MemberStatus.CONTRACT,
+            MemberStatus.CONTRACT,
+            MemberStatus.ASSOCIATE,
+            MemberStatus.ASSOCIATE,
+            MemberStatus.LEFT,
+        ]
+        colours = [
+            "#2f6f4f",
+            "#a0522d",
+            "#1d5a8a",
+            "#8b3a62",
+            "#b8860b",
+            "#456990",
+            "#c44536",
+            "#3d5a40",
+        ]
         codes = [c for c, *_ in TRADES]
         for i in range(36):
             belgian = i % 2 == 1
             fake = fake_be if belgian else fake_fr
-            office = ["brussel", "gent"][i % 4 // 2] if belgian else ["nantes", "angers"][i % 4 // 2]
+            office = (
+                ["brussel", "gent"][i % 4 // 2] if belgian else ["nantes", "angers"][i % 4 // 2]
+            )
             first, last = fake.first_name(), fake.last_name()
             trade = codes[i % len(codes)]
             status = statuses[r.randrange(len(statuses))]
-            m = member(f"member{i + 3}@demo.coop", first, last, office, status=status, trade_codes=[trade],
-                       language="nl" if belgian and office == "gent" else "fr",
-                       maturity=list(Maturity)[r.randrange(3)], months_ago=r.randrange(1, 48),
-                       phone=fake.phone_number(), skills=fake.words(3))
+            m = member(
+                f"member{i + 3}@demo.coop",
+                first,
+                last,
+                office,
+                status=status,
+                trade_codes=[trade],
+                language="nl" if belgian and office == "gent" else "fr",
+                maturity=list(Maturity)[r.randrange(3)],
+                months_ago=r.randrange(1, 48),
+                phone=fake.phone_number(),
+                skills=fake.words(3),
+            )
             if status != MemberStatus.APPLICANT:
                 if status == MemberStatus.LEFT:
                     continue
-                activity(m, f"{first} {last} — {trade.replace('-', ' ').title()}", trade, colours[i % len(colours)],
-                         with_logo=i % 3 == 0)
+                activity(
+                    m,
+                    f"{first} {last} — {trade.replace('-', ' ').title()}",
+                    trade,
+                    colours[i % len(colours)],
+                    with_logo=i % 3 == 0,
+                )
         # a Belgian collective
-        be_members = list(be.members.exclude(status__in=[MemberStatus.LEFT, MemberStatus.APPLICANT])
-                          .filter(activity_memberships__isnull=False).distinct()[:3])
+        be_members = list(
+            be.members.exclude(status__in=[MemberStatus.LEFT, MemberStatus.APPLICANT])
+            .filter(activity_memberships__isnull=False)
+            .distinct()[:3]
+        )
         if len(be_members) >= 2:
-            a = activity(be_members[0], "Collectif Podium / Podiumcollectief", "music", "#8b3a62", with_logo=True)
+            a = activity(
+                be_members[0],
+                "Collectif Podium / Podiumcollectief",
+                "music",
+                "#8b3a62",
+                with_logo=True,
+            )
             for other in be_members[1:]:
-                members.add_activity_member(actor=admin, activity=a, member=other, role=ActivityRole.CONTRIBUTOR, share=25)
+                members.add_activity_member(
+                    actor=admin, activity=a, member=other, role=ActivityRole.CONTRIBUTOR, share=25
+                )
