@@ -12,9 +12,9 @@ from compagnon.core.views_helpers import apply_errors, get_or_404
 from . import selectors, services
 from .forms import (
     ActivityCreateForm,
-    AdvisorForm,
     ActivitySettingsForm,
     AddActivityMemberForm,
+    AdvisorForm,
     MaturityForm,
     ProfileForm,
     StatusChangeForm,
