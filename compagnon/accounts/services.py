@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from compagnon.audit.services import record
 from compagnon.core.tasks import send_email
@@ -69,7 +69,7 @@ def invite(
         action="invitation.sent",
         obj=invitation,
         entity=office.entity,
-        message=N_("%(email)s invited as %(role)s to %(office)s"),
+        message=gettext_noop("%(email)s invited as %(role)s to %(office)s"),
         params={"email": email, "role": role, "office": office.name},
     )
     url = accept_url_builder(raw)
@@ -144,7 +144,7 @@ def accept_invitation(*, raw_token: str, password: str, first_name: str, last_na
         action="invitation.accepted",
         obj=invitation,
         entity=invitation.entity,
-        message=N_("%(email)s accepted the invitation"),
+        message=gettext_noop("%(email)s accepted the invitation"),
         params={"email": user.email},
     )
     forget_scope(user)
@@ -178,7 +178,7 @@ def create_api_token(
         actor=actor,
         action="api_token.created",
         obj=token,
-        message=N_("API token %(name)s created"),
+        message=gettext_noop("API token %(name)s created"),
         params={"name": name},
     )
     return token, raw
@@ -195,7 +195,7 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
             actor=actor,
             action="api_token.revoked",
             obj=token,
-            message=N_("API token %(name)s revoked"),
+            message=gettext_noop("API token %(name)s revoked"),
             params={"name": token.name},
         )
     return token
@@ -216,7 +216,7 @@ def update_own_account(*, actor, **fields) -> User:
         actor=actor,
         action="user.updated",
         obj=user,
-        message=N_("Account details of %(name)s updated"),
+        message=gettext_noop("Account details of %(name)s updated"),
         params={"name": str(user)},
     )
     return user

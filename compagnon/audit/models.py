@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,7 +54,16 @@ class AuditEvent(models.Model):
 
     @property
     def text(self) -> str:
+        params = {k: self._translate(v) for k, v in self.params.items()}
         try:
-            return gettext(self.message) % self.params
+            return gettext(self.message) % params
         except (KeyError, TypeError, ValueError):
             return self.message
+
+    @staticmethod
+    def _translate(value):
+        if isinstance(value, dict) and "msgid" in value:
+            if value.get("context"):
+                return pgettext(value["context"], value["msgid"])
+            return gettext(value["msgid"])
+        return value

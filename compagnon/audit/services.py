@@ -1,6 +1,7 @@
 """The one way to write the audit log. Call it inside the service's transaction."""
 
 from django.db import models
+from django.utils.functional import Promise
 
 from .models import AuditEvent
 
@@ -11,6 +12,19 @@ def _changes(before: dict | None, after: dict | None) -> dict:
     return {
         k: [str(before.get(k)), str(after.get(k))] for k in after if before.get(k) != after.get(k)
     }
+
+
+def _param(value):
+    """Plain values are kept; lazy translations keep their msgid so each reader gets their language."""
+    if isinstance(value, Promise):
+        args = getattr(value, "_args", ())
+        if len(args) == 2:  # pgettext_lazy(context, message)
+            return {"msgid": args[1], "context": args[0]}
+        if len(args) == 1:
+            return {"msgid": args[0]}
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return str(value)
 
 
 def record(
@@ -34,10 +48,7 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         message=message,
-        params={
-            k: v if isinstance(v, int | float | bool) or v is None else str(v)
-            for k, v in (params or {}).items()
-        },
+        params={k: _param(v) for k, v in (params or {}).items()},
         changes=_changes(before, after),
         entity=entity,
         member=member,

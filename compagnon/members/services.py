@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from compagnon.audit.services import record
 from compagnon.core.services import require, snapshot
@@ -83,8 +83,8 @@ def create_member(
         obj=member,
         member=member,
         entity=office.entity,
-        message=N_("%(name)s joined office %(office)s as %(status)s"),
-        params={"name": str(user), "office": office.name, "status": member.get_status_display()},
+        message=gettext_noop("%(name)s joined office %(office)s as %(status)s"),
+        params={"name": str(user), "office": office.name, "status": MemberStatus(status).label},
     )
     forget_scope(user)
     return member
@@ -141,10 +141,10 @@ def change_member_status(
         obj=member,
         member=member,
         entity=member.entity,
-        message=N_("Status changed from %(from)s to %(to)s on %(date)s"),
+        message=gettext_noop("Status changed from %(from)s to %(to)s on %(date)s"),
         params={
             "from": MemberStatus(previous).label,
-            "to": member.get_status_display(),
+            "to": MemberStatus(to_status).label,
             "date": effective_on.isoformat(),
         },
     )
@@ -159,7 +159,7 @@ def set_member_maturity(*, actor, member: Member, maturity: str) -> Member:
     if maturity not in Maturity.values:
         raise ValidationError({"maturity": _("Choose one of: new, developing, established.")})
     if maturity != member.maturity:
-        before = member.get_maturity_display()
+        before = Maturity(member.maturity).label
         member.maturity = maturity
         member.save(update_fields=["maturity"])
         record(
@@ -168,8 +168,8 @@ def set_member_maturity(*, actor, member: Member, maturity: str) -> Member:
             obj=member,
             member=member,
             entity=member.entity,
-            message=N_("Maturity changed from %(from)s to %(to)s"),
-            params={"from": str(before), "to": str(member.get_maturity_display())},
+            message=gettext_noop("Maturity changed from %(from)s to %(to)s"),
+            params={"from": before, "to": Maturity(maturity).label},
         )
     return member
 
@@ -195,7 +195,7 @@ def assign_advisor(*, actor, member: Member, advisor) -> Member:
         obj=member,
         member=member,
         entity=member.entity,
-        message=N_("Advisor set to %(advisor)s"),
+        message=gettext_noop("Advisor set to %(advisor)s"),
         params={"advisor": str(advisor) if advisor else "—"},
     )
     return member
@@ -227,7 +227,7 @@ def update_member_profile(
         obj=member,
         member=member,
         entity=member.entity,
-        message=N_("Profile of %(name)s updated"),
+        message=gettext_noop("Profile of %(name)s updated"),
         params={"name": str(user)},
         before=before,
         after=after,
@@ -269,7 +269,7 @@ def create_activity(
         activity=activity,
         member=member,
         entity=member.entity,
-        message=N_("Activity %(name)s opened"),
+        message=gettext_noop("Activity %(name)s opened"),
         params={"name": activity.name},
     )
     forget_scope(member.user)
@@ -305,7 +305,7 @@ def update_activity(*, actor, activity: Activity, **fields) -> Activity:
         obj=activity,
         activity=activity,
         entity=activity.entity,
-        message=N_("Settings of %(name)s updated"),
+        message=gettext_noop("Settings of %(name)s updated"),
         params={"name": activity.name},
         before=before,
         after=after,
@@ -317,9 +317,9 @@ def update_activity(*, actor, activity: Activity, **fields) -> Activity:
             obj=activity,
             activity=activity,
             entity=activity.entity,
-            message=N_("Logo of %(name)s replaced")
+            message=gettext_noop("Logo of %(name)s replaced")
             if logo is not False
-            else N_("Logo of %(name)s removed"),
+            else gettext_noop("Logo of %(name)s removed"),
             params={"name": activity.name},
         )
     return activity
@@ -355,11 +355,11 @@ def add_activity_member(
         activity=activity,
         member=member,
         entity=activity.entity,
-        message=N_("%(member)s joined %(name)s as %(role)s"),
+        message=gettext_noop("%(member)s joined %(name)s as %(role)s"),
         params={
             "member": str(member),
             "name": activity.name,
-            "role": str(membership.get_role_display()),
+            "role": ActivityRole(role).label,
         },
     )
     forget_scope(member.user)
@@ -384,7 +384,7 @@ def remove_activity_member(*, actor, membership: ActivityMembership) -> None:
         activity=activity,
         member=member,
         entity=activity.entity,
-        message=N_("%(member)s left %(name)s"),
+        message=gettext_noop("%(member)s left %(name)s"),
         params={"member": str(member), "name": activity.name},
     )
     forget_scope(member.user)

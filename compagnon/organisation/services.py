@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from compagnon.audit.services import record
 from compagnon.core.services import require, snapshot
@@ -36,7 +36,7 @@ def update_entity(*, actor, entity: Entity, **fields) -> Entity:
         action="entity.updated",
         obj=entity,
         entity=entity,
-        message=N_("Settings of entity %(name)s updated"),
+        message=gettext_noop("Settings of entity %(name)s updated"),
         params={"name": entity.name},
         before=before,
         after=snapshot(entity, list(fields)),
@@ -55,7 +55,7 @@ def create_office(*, actor, entity: Entity, name: str, **fields) -> Office:
         action="office.created",
         obj=office,
         entity=entity,
-        message=N_("Office %(name)s opened"),
+        message=gettext_noop("Office %(name)s opened"),
         params={"name": name},
     )
     return office
