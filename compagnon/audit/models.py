@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +65,8 @@ class AuditEvent(models.Model):
 
     @staticmethod
     def _translate(value):
+        if isinstance(value, dict) and "date" in value:
+            return date_format(datetime.date.fromisoformat(value["date"]), "SHORT_DATE_FORMAT")
         if isinstance(value, dict) and "msgid" in value:
             if value.get("context"):
                 return pgettext(value["context"], value["msgid"])

@@ -1,5 +1,7 @@
 """The one way to write the audit log. Call it inside the service's transaction."""
 
+import datetime
+
 from django.db import models
 from django.utils.functional import Promise
 
@@ -15,7 +17,10 @@ def _changes(before: dict | None, after: dict | None) -> dict:
 
 
 def _param(value):
-    """Plain values are kept; lazy translations keep their msgid so each reader gets their language."""
+    """Plain values are kept; lazy translations keep their msgid and dates their ISO form, so each
+    reader gets their own language and date format."""
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
     if isinstance(value, Promise):
         args = getattr(value, "_args", ())
         if len(args) == 2:  # pgettext_lazy(context, message)

@@ -74,6 +74,20 @@ class ActivitySettingsForm(forms.ModelForm):
         }
 
 
+    def _clean_text(self, name):
+        # browsers send textarea line breaks as CRLF; documents print plain newlines
+        return (self.cleaned_data.get(name) or "").replace("\r\n", "\n")
+
+    def clean_letterhead(self):
+        return self._clean_text("letterhead")
+
+    def clean_footer(self):
+        return self._clean_text("footer")
+
+    def clean_description(self):
+        return self._clean_text("description")
+
+
 class ActivityCreateForm(forms.ModelForm):
     class Meta:
         model = Activity

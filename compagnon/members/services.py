@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -121,7 +122,7 @@ def change_member_status(
                 "effective_on": _(
                     "The date cannot be before the current status started (%(date)s)."
                 )
-                % {"date": member.status_since.isoformat()}
+                % {"date": date_format(member.status_since, "SHORT_DATE_FORMAT")}
             }
         )
     previous = member.status
@@ -145,7 +146,7 @@ def change_member_status(
         params={
             "from": MemberStatus(previous).label,
             "to": MemberStatus(to_status).label,
-            "date": effective_on.isoformat(),
+            "date": effective_on,
         },
     )
     forget_scope(member.user)

@@ -33,6 +33,13 @@ PHONE = {
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: once Playwright has started, an asyncio loop stays running in the
+    main thread until the session ends, which would break later tests using asyncio.run() or
+    async_to_sync()."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -61,10 +68,6 @@ def demo(transactional_db):
     call_command("seed_demo", verbosity=0)
 
 
-class Problems(list):
-    """Script errors and failed sub-resources (CSS, JS, logos) seen by the page."""
-
-
 @pytest.fixture
 def phone(browser, live_server, demo):
     """A fresh phone-sized page on the live server; ``page.problems`` collects script errors and
@@ -76,14 +79,14 @@ def phone(browser, live_server, demo):
     context = browser.new_context(base_url=live_server.url, **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    problems = Problems()
+    problems = []
+
+    def failed(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} {response.url}")
+
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on(
-        "response",
-        lambda r: problems.append(f"{r.status} {r.url}")
-        if r.status >= 400 and r.request.resource_type != "document"
-        else None,
-    )
+    page.on("response", failed)
     page.problems = problems  # the test asserts it is empty at the end
     yield page
     context.close()
@@ -96,6 +99,7 @@ def shot():
 
     def save(page, name):
         assert re.fullmatch(r"[\w-]+", name)
+        page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is painted mid-page
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True, type="png")
 
     return save

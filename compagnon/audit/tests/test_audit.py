@@ -64,4 +64,4 @@ def test_status_words_in_the_history_follow_the_readers_language(client):
     member.user.save()
     client.force_login(member.user)
     page = client.get("/history/").content.decode()
-    assert "« candidat·e » à « sous contrat »" in page.replace("\xa0", " ")
+    assert "« candidat·e » à « sous contrat » le 01/02/2026" in page.replace("\xa0", " ")
