@@ -129,7 +129,7 @@ class StatusChangeForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Effective on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
