@@ -73,7 +73,6 @@ class ActivitySettingsForm(forms.ModelForm):
             "footer": forms.Textarea(attrs={"rows": 2}),
         }
 
-
     def _clean_text(self, name):
         # browsers send textarea line breaks as CRLF; documents print plain newlines
         return (self.cleaned_data.get(name) or "").replace("\r\n", "\n")

@@ -113,6 +113,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["office", "status"]),
             models.Index(fields=["advisor", "status"]),
+            models.Index(fields=["entity", "status", "office"]),  # dashboard counts from the index
         ]
 
     def __str__(self):

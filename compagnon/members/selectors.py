@@ -198,20 +198,18 @@ def entity_dashboard(user) -> list[dict]:
     scope = permissions.scope_for(user)
     ids = scope.accountant_entities | scope.admin_entities
     out = []
-    entities = (
-        permissions.entities(user)
-        .filter(id__in=ids)
-        .annotate(
-            n_active_activities=Count(
-                "activities", filter=Q(activities__status=ActivityStatus.ACTIVE), distinct=True
-            ),
-        )
+    entities = permissions.entities(user).filter(id__in=ids).order_by("name")
+    active_activities = dict(
+        Activity.objects.filter(entity_id__in=ids, status=ActivityStatus.ACTIVE)
+        .values_list("entity_id")
+        .annotate(n=Count("*"))
+        .order_by()
     )
     member_counts: dict[int, dict[str, int]] = {}
     for row in (
         Member.objects.filter(entity_id__in=ids)
         .values("entity_id", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         member_counts.setdefault(row["entity_id"], {})[row["status"]] = row["n"]
@@ -220,7 +218,7 @@ def entity_dashboard(user) -> list[dict]:
         Member.objects.filter(entity_id__in=ids)
         .exclude(status=MemberStatus.LEFT)
         .values("office_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         office_counts[row["office_id"]] = row["n"]
@@ -231,7 +229,7 @@ def entity_dashboard(user) -> list[dict]:
             {
                 "entity": e,
                 "members": [(s.label, mc.get(s.value, 0)) for s in MemberStatus],
-                "active_activities": e.n_active_activities,
+                "active_activities": active_activities.get(e.pk, 0),
                 "offices": [
                     (o, office_counts.get(o.pk, 0)) for o in offices if o.entity_id == e.pk
                 ],

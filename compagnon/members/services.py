@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,10 +42,13 @@ ACTIVITY_SETTINGS_FIELDS = [
 
 
 def next_member_number(entity) -> str:
-    """Next member number of an entity ("M00042"); the unique constraint is the backstop."""
+    """Next member number of an entity ("M00042"); the unique constraint is the backstop.
+
+    Sorted by length first: as text, "M99999" > "M100000".
+    """
     last = (
         Member.objects.filter(entity=entity)
-        .order_by("-number")
+        .order_by(Length("number").desc(), "-number")
         .values_list("number", flat=True)
         .first()
     )

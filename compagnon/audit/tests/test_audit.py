@@ -55,11 +55,15 @@ def test_status_words_in_the_history_follow_the_readers_language(client):
     from compagnon.members.models import MemberStatus
 
     office = OfficeFactory()
-    member = MemberFactory(office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 1, 1))
+    member = MemberFactory(
+        office=office, status=MemberStatus.APPLICANT, status_since=datetime.date(2026, 1, 1)
+    )
     advisor = advisor_of(office)
     advisor.language = "nl"  # the actor works in Dutch…
     advisor.save()
-    services.change_member_status(actor=advisor, member=member, to_status="contract", effective_on=datetime.date(2026, 2, 1))
+    services.change_member_status(
+        actor=advisor, member=member, to_status="contract", effective_on=datetime.date(2026, 2, 1)
+    )
     member.user.language = "fr"  # …the member reads in French
     member.user.save()
     client.force_login(member.user)

@@ -191,3 +191,12 @@ def test_administrator_assigns_an_advisor_of_the_office_only(client):
         **auth,
     )
     assert ok.status_code == 200 and ok.json()["advisor"] is None
+
+
+def test_member_numbers_keep_counting_past_99999():
+    from compagnon.members.services import next_member_number
+
+    office = OfficeFactory()
+    MemberFactory(office=office, number="M99999")
+    MemberFactory(office=office, number="M100000")
+    assert next_member_number(office.entity) == "M100001"

@@ -1,0 +1,455 @@
+"""Measure the main pages on the demo data, load 100,000 members with seed_scale, measure again.
+
+Everything happens in a database of its own (var/bench/bench.sqlite3, or BENCH_DATABASE_URL),
+recreated at each run: the developer's db.sqlite3 and var/media are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+SEED_BUDGET_S = 60.0
+PAGE_TIME_CAP_S = (
+    20.0  # stop sampling a page after this long (keeps a slow page from eating the run)
+)
+MIN_SAMPLES = 5
+
+# (label, url, who). "member"/"advisor" are the demo users in the baseline and scale users at scale;
+# "member1"/"advisor (demo)" stay the same demo users in both runs, to isolate the effect of table size.
+PAGES = [
+    ("member home", "/home/", "member"),
+    ("advisor home", "/home/", "advisor"),
+    ("member list", "/members/", "admin"),
+    ("API members", "/api/v1/members/", "admin"),
+    ("admin home", "/home/", "admin"),
+    ("member list search", "/members/?q=mar", "admin"),
+    ("member home, same user", "/home/", "demo member"),
+    ("advisor home, same user", "/home/", "demo advisor"),
+]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Page timings and query counts: demo data vs. a large cooperative.",
+    )
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=int(os.environ.get("BENCH_MEMBERS", "100000")),
+        help="members added by seed_scale (default 100000, or $BENCH_MEMBERS)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=int(os.environ.get("BENCH_REQUESTS", "30")),
+        help="timed requests per page (default 30, or $BENCH_REQUESTS)",
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="seed_scale --seed (default 1)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="database to use and WIPE (default: sqlite var/bench/bench.sqlite3, "
+        "or $BENCH_DATABASE_URL); a PostgreSQL database name must contain 'bench'",
+    )
+    return parser.parse_args(argv)
+
+
+# --- environment, before Django loads ------------------------------------------------------------
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database. Refuses anything that looks like a real one."""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(url)
+    engine = cfg["ENGINE"]
+    if engine.endswith("sqlite3"):
+        path = Path(cfg["NAME"]).resolve()
+        if path == (ROOT / "db.sqlite3").resolve():
+            raise SystemExit("bench: refusing to use the development database db.sqlite3.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    elif engine.endswith("postgresql"):
+        name = cfg["NAME"]
+        if "bench" not in name:
+            raise SystemExit(
+                f"bench: the database is dropped and recreated at each run; its name must contain "
+                f"'bench' (got {name!r})."
+            )
+        import psycopg
+        from psycopg import sql
+
+        params = {
+            "host": cfg.get("HOST"),
+            "port": cfg.get("PORT"),
+            "user": cfg.get("USER"),
+            "password": cfg.get("PASSWORD"),
+            "dbname": "postgres",
+        }
+        conninfo = psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in params.items() if v})
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            ident = sql.Identifier(name)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+    else:
+        raise SystemExit(f"bench: unsupported database engine {engine}.")
+
+
+def prepare_environment(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_ENV"] = "development"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "compagnon.settings"
+    hosts = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+    hosts = [h for h in hosts if h]
+    if "testserver" not in hosts:
+        hosts.append("testserver")
+    os.environ["ALLOWED_HOSTS"] = ",".join(hosts)
+    # Production-like rendering unless asked otherwise (DEBUG=1 python -m bench).
+    os.environ.setdefault("DEBUG", "0")
+    static = OUT / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    os.environ["STATIC_ROOT"] = str(static)  # silences whitenoise's "No directory at" warning
+    media = OUT / "media"
+    shutil.rmtree(media, ignore_errors=True)
+    os.environ["MEDIA_ROOT"] = str(media)  # demo logos stay out of the developer's var/media
+
+
+# --- measuring -------------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, math.ceil(q * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+class Measurer:
+    def __init__(self, requests: int, warmup: int):
+        from django.test import Client
+
+        self.requests = requests
+        self.warmup = warmup
+        self._client_class = Client
+        self._clients = {}
+        self._cache = {}
+
+    def client(self, user):
+        client = self._clients.get(user.pk)
+        if client is None:
+            client = self._client_class()
+            client.force_login(user)
+            self._clients[user.pk] = client
+        return client
+
+    def reset(self) -> None:
+        self._cache.clear()
+
+    def measure(self, user, url: str) -> dict:
+        key = (user.pk, url)
+        if key in self._cache:
+            return self._cache[key]
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = self.client(user)
+
+        def get():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(
+                    f"bench: GET {url} as {user.email} answered {response.status_code}, not 200."
+                )
+            return response
+
+        for _ in range(self.warmup):
+            get()
+        with CaptureQueriesContext(connection) as ctx:
+            response = get()
+        captured = ctx.captured_queries
+        gc.collect()  # start each page with a clean heap: less noise from the previous one
+        times = []
+        started = time.perf_counter()
+        for _ in range(self.requests):
+            t = time.perf_counter()
+            get()
+            times.append(time.perf_counter() - t)
+            if len(times) >= MIN_SAMPLES and time.perf_counter() - started > PAGE_TIME_CAP_S:
+                break
+        times.sort()
+        slowest = sorted(captured, key=lambda q: float(q["time"] or 0), reverse=True)[:3]
+        result = {
+            "user": user.email,
+            "url": url,
+            "samples": len(times),
+            "p50_ms": round(percentile(times, 0.50) * 1000, 2),
+            "p95_ms": round(percentile(times, 0.95) * 1000, 2),
+            "min_ms": round(times[0] * 1000, 2),
+            "max_ms": round(times[-1] * 1000, 2),
+            "queries": len(captured),
+            "query_ms": round(sum(float(q["time"] or 0) for q in captured) * 1000, 2),
+            "bytes": len(response.content),
+            "slowest_queries": [
+                {"ms": round(float(q["time"] or 0) * 1000, 2), "sql": q["sql"][:20000]}
+                for q in slowest
+            ],
+        }
+        self._cache[key] = result
+        return result
+
+
+def measure_pages(measurer: Measurer, users: dict, label: str) -> dict:
+    print(f"\n== {label}")
+    out = {}
+    for name, url, who in PAGES:
+        result = measurer.measure(users[who], url)
+        out[name] = result
+        print(
+            f"  {name:<26} {result['p50_ms']:>9.1f} ms p50 {result['p95_ms']:>9.1f} ms p95 "
+            f"{result['queries']:>3} queries  ({result['user']}, {result['samples']} requests)"
+        )
+    return out
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def demo_users() -> dict:
+    from compagnon.accounts.models import User
+
+    member = User.objects.get(email="member1@demo.coop")
+    advisor = User.objects.get(email="advisor@demo.coop")
+    admin = User.objects.get(email="admin@demo.coop")
+    return {
+        "member": member,
+        "advisor": advisor,
+        "admin": admin,
+        "demo member": member,
+        "demo advisor": advisor,
+    }
+
+
+def scale_users(seed: int) -> tuple[dict, dict]:
+    """The advisor of the busiest scale office and a member of it who, like member1, is under
+    contract, has a phone and shares a collective. The demo admin is made admin of the scale
+    entities so that the same person lists 100,000 more members."""
+    from django.db.models import Count
+
+    from compagnon.accounts.models import Role, RoleAssignment, User
+    from compagnon.members.models import ActivityMembership, Member, MemberStatus
+    from compagnon.organisation.models import Office
+
+    base = demo_users()
+    scale_admin = User.objects.get(email=f"admin-{seed}@scale.test")
+    entity_ids = list(
+        RoleAssignment.objects.filter(user=scale_admin, role=Role.ADMIN).values_list(
+            "entity_id", flat=True
+        )
+    )
+    for entity_id in entity_ids:
+        RoleAssignment.objects.get_or_create(
+            user=base["admin"], role=Role.ADMIN, entity_id=entity_id, office=None, service=""
+        )
+    busiest = (
+        Office.objects.filter(entity_id__in=entity_ids)
+        .annotate(n=Count("members"))
+        .order_by("-n", "id")
+        .first()
+    )
+    advisor = (
+        RoleAssignment.objects.filter(role=Role.ADVISOR, office=busiest)
+        .select_related("user")
+        .order_by("id")
+        .first()
+        .user
+    )
+    collective_ids = (
+        ActivityMembership.objects.values("activity_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("activity_id")
+    )
+    candidates = Member.objects.filter(
+        office=busiest, status=MemberStatus.CONTRACT, activity_memberships__isnull=False
+    ).exclude(user__phone="")
+    member = (
+        candidates.filter(activity_memberships__activity_id__in=collective_ids)
+        .order_by("id")
+        .first()
+        or candidates.order_by("id").first()
+    )
+    users = dict(base, member=member.user, advisor=advisor)
+    info = {
+        "busiest_office": busiest.name,
+        "busiest_office_members": busiest.n,
+        "advisor": advisor.email,
+        "member": member.user.email,
+        "member_activities": member.activity_memberships.count(),
+    }
+    return users, info
+
+
+def database_description() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+    return {"vendor": connection.vendor, "version": version}
+
+
+# --- report ----------------------------------------------------------------------------------------
+
+
+def summarize_sql(sql: str, width: int = 220) -> str:
+    """One line: the column list elided, the middle cut when too long (the ORDER BY stays)."""
+    sql = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", " ".join(sql.split()), count=1)
+    sql = sql.replace('"', "")
+    if len(sql) > width:
+        sql = f"{sql[: width - 80]} … {sql[-75:]}"
+    return sql
+
+
+def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dict]:
+    rows = []
+    header = (
+        f"{'page':<26} {'base p50':>9} {'base p95':>9} {'scale p50':>10} {'scale p95':>10} "
+        f"{'ratio':>7}   {'queries':>9}"
+    )
+    print("\n" + header)
+    print("-" * len(header))
+    for name, _url, _who in PAGES:
+        b, s = baseline[name], scale[name]
+        ratio = s["p50_ms"] / b["p50_ms"] if b["p50_ms"] else float("nan")
+        flag = ""
+        if s["queries"] > b["queries"]:
+            flag = "QUERY COUNT GREW"
+        elif s["queries"] < b["queries"]:
+            flag = "query count changed (fewer)"
+        rows.append(
+            {
+                "page": name,
+                "baseline": b,
+                "scale": s,
+                "ratio_p50": round(ratio, 2),
+                "ratio_p95": round(s["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
+                "flag": flag,
+            }
+        )
+        print(
+            f"{name:<26} {b['p50_ms']:>7.1f}ms {b['p95_ms']:>7.1f}ms {s['p50_ms']:>8.1f}ms "
+            f"{s['p95_ms']:>8.1f}ms {ratio:>6.1f}x   {b['queries']:>3} → {s['queries']:<3} {flag}"
+        )
+    verdict = "within" if seed_s <= SEED_BUDGET_S else "OVER"
+    print(
+        f"\nseed_scale --members {members:,}: {seed_s:.1f} s ({verdict} the {SEED_BUDGET_S:.0f} s budget)"
+    )
+    print("\nSlowest query per page at scale (full SQL in results.json):")
+    for name, _url, _who in PAGES:
+        q = scale[name]["slowest_queries"][:1]
+        if q:
+            print(f"  {name:<26} {q[0]['ms']:>6.1f} ms  {summarize_sql(q[0]['sql'])}")
+    return rows
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    run_started = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}"
+    reset_database(url)
+    print(f"bench: database {_redact(url)} (recreated)")
+    prepare_environment(url)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    db = database_description()
+    print(
+        f"bench: {db['vendor']} {db['version']}, DEBUG={settings.DEBUG}, Python {platform.python_version()}"
+    )
+
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"bench: migrate {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    call_command("seed_demo", stdout=io.StringIO())
+    print(f"bench: seed_demo {time.perf_counter() - t:.1f} s")
+
+    measurer = Measurer(args.requests, args.warmup)
+    baseline = measure_pages(measurer, demo_users(), "baseline (demo data)")
+
+    print(f"\n== seed_scale --members {args.members} --seed {args.seed}")
+    buffer = io.StringIO()
+    t = time.perf_counter()
+    call_command("seed_scale", members=args.members, seed=args.seed, stdout=buffer)
+    seed_s = time.perf_counter() - t
+    for line in buffer.getvalue().splitlines():
+        print(f"  {line}")
+
+    users, picked = scale_users(args.seed)
+    print(
+        f"  busiest office {picked['busiest_office']} ({picked['busiest_office_members']:,} members): "
+        f"advisor {picked['advisor']}, member {picked['member']}"
+    )
+    measurer.reset()
+    scale = measure_pages(measurer, users, f"at scale (+{args.members:,} members)")
+
+    rows = report(baseline, scale, seed_s, args.members)
+    total_s = time.perf_counter() - run_started
+    results = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "database": db,
+        "python": platform.python_version(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "debug": settings.DEBUG,
+        "members": args.members,
+        "seed": args.seed,
+        "requests_per_page": args.requests,
+        "warmup": args.warmup,
+        "seed_scale_seconds": round(seed_s, 2),
+        "seed_scale_budget_seconds": SEED_BUDGET_S,
+        "seed_scale_within_budget": seed_s <= SEED_BUDGET_S,
+        "seed_scale_output": buffer.getvalue().splitlines(),
+        "scale_users": picked,
+        "pages": rows,
+        "total_seconds": round(total_s, 1),
+    }
+    path = OUT / "results.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    grew = [r["page"] for r in rows if r["flag"] == "QUERY COUNT GREW"]
+    print(f"\nbench: {total_s:.0f} s in all; results in {path.relative_to(ROOT)}")
+    if grew:
+        print(f"bench: query count grew on: {', '.join(grew)}")
+    return 0
