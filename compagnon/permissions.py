@@ -314,3 +314,30 @@ def may_invite(user, *, office: Office, role: str) -> bool:
     if office.entity_id in s.admin_entities:
         return True
     return role == "member" and office.pk in s.advisor_offices
+
+
+# --- generic scoping for anything that belongs to an activity --------------------------------
+
+
+def scoped_by_activity(user, queryset: QuerySet, field: str = "activity") -> QuerySet:
+    """Restrict ``queryset`` to rows whose ``field`` (an Activity FK path) is visible to ``user``.
+
+    Every context whose objects belong to an activity (clients, documents, ledger lines…) scopes
+    its querysets with this, so one rule decides for all of them.
+    """
+    return queryset.filter(**{f"{field}__in": activities(user)})
+
+
+@rules.predicate
+def works_in_activity_of(user, obj) -> bool:
+    """The user works (holder or contributor, not left) in the activity the object belongs to."""
+    return obj is not None and is_activity_worker.test(user, obj.activity)
+
+
+@rules.predicate
+def is_entity_admin_of_activity_of(user, obj) -> bool:
+    return obj is not None and obj.activity.entity_id in scope_for(user).admin_entities
+
+
+rules.add_perm("clients.change_client", works_in_activity_of | is_entity_admin_of_activity_of)
+rules.add_perm("sales.change_document", works_in_activity_of | is_entity_admin_of_activity_of)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "compagnon.organisation",
     "compagnon.members",
     "compagnon.audit",
+    "compagnon.clients",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
