@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "compagnon.members",
     "compagnon.audit",
     "compagnon.clients",
+    "compagnon.ledger",
+    "compagnon.sales",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -242,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "compagnon.members.models.MemberStatus",
         "ActivityStatusEnum": "compagnon.members.models.ActivityStatus",
         "LanguageEnum": "compagnon.organisation.models.LANGUAGE_CHOICES",
+        "VatCategoryEnum": "compagnon.sales.models.VAT_CATEGORY_CHOICES",
     },
 }
 
@@ -273,7 +276,11 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if PRODUCTION:

@@ -11,6 +11,9 @@ api_v1 = [
     path("", include("compagnon.members.api_urls")),
     path("", include("compagnon.audit.api_urls")),
     path("", include("compagnon.accounts.api_urls")),
+    path("", include("compagnon.clients.api_urls")),
+    path("", include("compagnon.ledger.api_urls")),
+    path("", include("compagnon.sales.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +29,8 @@ urlpatterns = [
     path("", include("compagnon.organisation.urls")),
     path("", include("compagnon.members.urls")),
     path("", include("compagnon.audit.urls")),
+    path("", include("compagnon.clients.urls")),
+    path("", include("compagnon.ledger.urls")),
 ]
 
 if settings.DEBUG:

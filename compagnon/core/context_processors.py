@@ -25,5 +25,9 @@ def navigation(request):
         nav.append(("invitations", _("Invitations"), reverse("invitation-list")))
     if scope.is_admin or scope.is_accountant:
         nav.append(("entities", _("Entities"), reverse("entity-list")))
+    if scope.is_member or scope.is_staff_role:
+        nav.append(("ledger", _("Books"), reverse("ledger-index")))
+    if scope.is_member or scope.is_staff_role:
+        nav.append(("clients", _("Clients"), reverse("client-list")))
     nav.append(("history", _("History"), reverse("audit-list")))
     return {"nav": nav, "scope": scope}

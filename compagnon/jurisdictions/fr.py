@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren, siret, tva
 
-from .base import IdentifierError, Jurisdiction, VatRate
+from .base import Exemption, IdentifierError, Jurisdiction, VatRate
 
 
 class France(Jurisdiction):
@@ -19,6 +19,27 @@ class France(Jurisdiction):
         VatRate("super_reduced", Decimal("2.1"), _("Special rate 2.1%")),
         VatRate("zero", Decimal("0.0"), _("Zero rate")),
     )
+
+    # Code général des impôts (CGI) articles cited in each mention.
+    exemptions = (
+        Exemption("fr-training", "E", "VATEX-EU-132-1I",
+                  _("VAT exemption: vocational training, article 261-4-4° a of the French General Tax Code (CGI).")),
+        Exemption("fr-franchise", "E", "VATEX-FR-FRANCHISE", _("VAT not applicable, article 293 B of the CGI.")),
+        Exemption("fr-reverse-charge", "AE", "VATEX-EU-AE",
+                  _("Reverse charge: VAT to be paid by the customer (article 283-2 of the CGI).")),
+        Exemption("fr-intra-eu", "K", "VATEX-EU-IC",
+                  _("VAT exemption for an intra-community supply, article 262 ter I of the CGI.")),
+        Exemption("fr-export", "G", "VATEX-EU-G", _("VAT exemption for an export, article 262 I of the CGI.")),
+        Exemption("fr-out-of-scope", "O", "VATEX-EU-O", _("Outside the scope of French VAT.")),
+    )
+
+    def business_mentions(self) -> list:
+        # Code de commerce, articles L441-10 and D441-5.
+        return [
+            _("Late payment: penalties at three times the French legal interest rate, plus a fixed "
+              "recovery indemnity of 40 euros (articles L441-10 and D441-5 of the French Commercial Code). "
+              "No discount for early payment."),
+        ]
 
     def validate_company_number(self, value: str) -> str:
         digits = siren.compact(value or "")
@@ -47,6 +68,9 @@ class France(Jurisdiction):
             ),
         )
         return "FR" + number
+
+    def company_number_label_for(self, value: str):
+        return "SIRET" if len(value or "") == 14 else "SIREN"
 
     def format_company_number(self, value: str) -> str:
         return siret.format(value) if len(value) == 14 else siren.format(value)

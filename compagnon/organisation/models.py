@@ -60,6 +60,10 @@ class Entity(Address):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Share of each activity's revenue that goes to the cooperative."),
     )
+    number_patterns = models.JSONField(
+        _("document number patterns"), default=dict, blank=True,
+        help_text=_('Per series, e.g. {"invoice": "F{year}-{seq:05}"}; empty uses the country default.'),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,8 +103,20 @@ class Entity(Address):
                     errors["vat_number"] = exc.message
         if self.iban:
             self.iban = self.iban.replace(" ", "").upper()
+        for series, pattern in (self.number_patterns or {}).items():
+            try:
+                pattern.format(year=2026, seq=1)
+                if "{seq" not in pattern:
+                    raise ValueError
+            except (ValueError, KeyError, IndexError, AttributeError):
+                errors["number_patterns"] = _(
+                    "Pattern for %(series)s must contain {seq} and may use {year}, e.g. F{year}-{seq:05}."
+                ) % {"series": series}
         if errors:
             raise ValidationError(errors)
+
+    def number_pattern(self, series: str) -> str:
+        return (self.number_patterns or {}).get(series) or self.rules.number_patterns[series]
 
     @property
     def formatted_company_number(self) -> str:

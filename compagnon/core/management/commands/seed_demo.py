@@ -64,6 +64,19 @@ class Command(BaseCommand):
         return user
 
     def _load(self):
+        self._load_people()
+        self._load_business()
+
+    def _load_business(self):
+        """Books, clients (and, as the contexts grow, their documents) for the demo activities."""
+        from compagnon.clients.demo import seed_demo_clients
+        from compagnon.ledger.demo import seed_demo_ledger
+        from compagnon.members.models import Activity
+
+        seed_demo_ledger(list(Entity.objects.order_by("id")))
+        seed_demo_clients({a.name: a for a in Activity.objects.select_related("entity")}, rng(2027))
+
+    def _load_people(self):
         r = rng(2026)
         trades = ensure_trades()
         fr = Entity(

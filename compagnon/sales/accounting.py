@@ -1,0 +1,82 @@
+"""The ledger entry of an issued document, written in the same transaction as the issue.
+
+Invoice (final or plain), in the sales journal:
+    debit  client receivable (client, activity)            amount due (BT-115)
+    debit  customer advances (activity)                     deposits' net amounts, when deducted
+    credit revenue per VAT rate (activity)                  taxable amounts (BT-116)
+    credit VAT collected per rate                           taxes (BT-117), less the deposits' VAT
+Deposit invoice: receivable / customer advances (not revenue yet) / VAT collected.
+Credit note: the mirror of an invoice.
+Then the cooperative's contribution (entity rate, per-activity override) on the revenue moves from
+the activity to the cooperative: debit contribution charge (activity) / credit contribution
+income (cooperative, no activity).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from compagnon.ledger import services as ledger
+
+from .calculation import money
+from .models import Kind, State
+
+JOURNAL = "sales"  # a role: VT in France, VE in Belgium
+
+
+def _revenue_role(document) -> str:
+    return "revenue_services"
+
+
+def entry_lines(document) -> list[ledger.LineSpec]:
+    activity, client = document.activity, document.client
+    sign = -1 if document.kind == Kind.CREDIT_NOTE else 1
+    lines: list[ledger.LineSpec] = []
+
+    def add(role, amount, *, rate=None, with_client=False, on_activity=True, label=""):
+        amount = money(amount) * sign
+        if amount == 0:
+            return
+        debit, credit = (amount, Decimal("0")) if amount > 0 else (Decimal("0"), -amount)
+        lines.append(ledger.LineSpec(role=role, rate=rate, debit=debit, credit=credit,
+                                     activity=activity if on_activity else None,
+                                     client=client if with_client else None, label=label))
+
+    label = f"{document.number} {client.name}"[:200]
+    breakdown = list(document.vat_breakdown.all())
+    if document.kind == Kind.DEPOSIT:
+        add("receivable", document.tax_inclusive, with_client=True, label=label)
+        add("customer_advances", -document.tax_exclusive, label=label)
+        for row in breakdown:
+            add("vat_collected", -row.tax_amount, rate=row.rate, label=label)
+        return lines
+    deposits = []
+    if document.quote_id and document.prepaid:
+        deposits = list(document.quote.invoices.filter(kind=Kind.DEPOSIT, state=State.ISSUED)
+                        .prefetch_related("vat_breakdown"))
+    deposit_tax: dict[Decimal, Decimal] = {}
+    for deposit in deposits:
+        for row in deposit.vat_breakdown.all():
+            deposit_tax[row.rate] = deposit_tax.get(row.rate, Decimal("0")) + row.tax_amount
+    add("receivable", document.payable, with_client=True, label=label)
+    if deposits:
+        add("customer_advances", sum((d.tax_exclusive for d in deposits), Decimal("0")), label=label)
+    for row in breakdown:
+        add(_revenue_role(document), -row.taxable_amount, label=label)
+        add("vat_collected", -(row.tax_amount - deposit_tax.pop(row.rate, Decimal("0"))) if row.category == "S" else Decimal("0"),
+            rate=row.rate, label=label)
+    rate = document.activity.effective_contribution_rate
+    contribution = money(document.tax_exclusive * rate / Decimal(100))
+    if contribution:
+        add("contribution_charge", contribution, label=_("Contribution %(rate)s%% on %(number)s") % {"rate": rate, "number": document.number})
+        add("contribution_income", -contribution, on_activity=False,
+            label=_("Contribution %(rate)s%% on %(number)s") % {"rate": rate, "number": document.number})
+    return lines
+
+
+def post_document(*, actor, document) -> None:
+    ledger.post_entry(actor=actor, entity=document.entity, journal_code=JOURNAL, date=document.issue_date,
+                      label=f"{document.get_kind_display()} {document.number} — {document.client.name}"[:200],
+                      lines=entry_lines(document), source=document, kind="issue")

@@ -1,0 +1,53 @@
+"""Render a document to PDF/A-3b with WeasyPrint, from its frozen snapshot only."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from compagnon.core.static_files import static_path
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+def _fetcher():
+    """A fetcher that resolves only what documents use: frozen logos in storage and the app's
+    static files. Nothing is fetched from the network, so a document renders the same anywhere."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class DocumentFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"storage", "static", "file"}, fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("storage:"):
+                name = url.removeprefix("storage:")
+                with default_storage.open(name, "rb") as f:
+                    data = f.read()
+                mime = "image/png" if name.endswith(".png") else "image/webp" if name.endswith(".webp") else "image/jpeg"
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
+            if url.startswith("static:"):
+                path = static_path(url.removeprefix("static:"))
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "application/octet-stream"})
+            raise ValueError(f"documents may not load {url!r}")
+
+    return DocumentFetcher()
+
+
+def render_html(snapshot: dict, *, preview: bool = False) -> str:
+    with translation.override(snapshot["language"]):
+        return render_to_string("sales/pdf/document.html", {"d": snapshot, "preview": preview})
+
+
+def render_pdf(snapshot: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_html(snapshot)
+    return HTML(string=html, url_fetcher=_fetcher(), base_url="static:").write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
