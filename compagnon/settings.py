@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "compagnon.clients",
     "compagnon.ledger",
     "compagnon.sales",
+    "compagnon.portal",
+    "compagnon.timesheets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -247,6 +249,10 @@ SPECTACULAR_SETTINGS = {
         "VatCategoryEnum": "compagnon.sales.models.VAT_CATEGORY_CHOICES",
     },
 }
+
+# --- client portal -----------------------------------------------------------------------
+# Absolute address of the site, for links built outside a request (emails sent by the worker).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- e-invoicing (later issues) -------------------------------------------------------------
 EINVOICE_RULES_DIR = os.environ.get(

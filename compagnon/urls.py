@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("compagnon.clients.api_urls")),
     path("", include("compagnon.ledger.api_urls")),
     path("", include("compagnon.sales.api_urls")),
+    path("", include("compagnon.portal.api_urls")),
+    path("", include("compagnon.timesheets.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +33,9 @@ urlpatterns = [
     path("", include("compagnon.audit.urls")),
     path("", include("compagnon.clients.urls")),
     path("", include("compagnon.ledger.urls")),
+    path("", include("compagnon.sales.urls")),
+    path("", include("compagnon.portal.urls")),
+    path("", include("compagnon.timesheets.urls")),
 ]
 
 if settings.DEBUG:

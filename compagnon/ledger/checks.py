@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
@@ -27,6 +28,7 @@ from .models import Entry, EntryLine, JournalCounter, PeriodLock
 from .money import ZERO
 
 CheckFn = Callable[..., Iterable[str]]
+HALF_CENT = Decimal("0.005")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ def entries_balance(entities):
     rows = (
         Entry.objects.filter(entity__in=entities)
         .annotate(d=Sum("lines__debit"), c=Sum("lines__credit"), n=Count("lines"))
-        .filter(Q(n__lt=2) | Q(d__isnull=True) | Q(c__isnull=True) | ~Q(d=F("c")) | Q(d__lte=0))
+        .annotate(diff=F("d") - F("c"))
+        # SQLite sums decimals as floats (348.44 may come back as 348.44000000000005): compare to
+        # half a cent, which is exact on PostgreSQL and tolerant of float noise on SQLite.
+        .filter(Q(n__lt=2) | Q(d__isnull=True) | Q(c__isnull=True) | Q(diff__gt=HALF_CENT) | Q(diff__lt=-HALF_CENT) | Q(d__lte=0))
         .values_list("journal__code", "year", "number", "id", "n", "d", "c")
         .order_by("journal__code", "year", "number")
     )

@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from compagnon import permissions
@@ -19,8 +18,17 @@ from .models import CatalogueItem, Document, DocumentLine, Kind, State, VatBreak
 class LineSerializer(serializers.ModelSerializer):
     class Meta:
         model = DocumentLine
-        fields = ["kind", "description", "quantity", "unit", "unit_price", "discount_percent", "vat_category",
-                  "vat_rate", "net_amount"]
+        fields = [
+            "kind",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "discount_percent",
+            "vat_category",
+            "vat_rate",
+            "net_amount",
+        ]
         read_only_fields = ["net_amount"]
 
 
@@ -38,22 +46,77 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "state", "number", "activity", "client", "issue_date", "due_date", "valid_until",
-                  "language", "title", "intro", "closing", "terms", "buyer_reference", "order_reference",
-                  "exemption_code", "discount_percent", "discount_amount", "quote", "credited",
-                  "currency", "line_total", "allowance_total", "tax_exclusive", "tax_total", "tax_inclusive",
-                  "prepaid", "payable", "lines", "vat_breakdown", "pdf_url", "created_at", "updated_at", "issued_at"]
-        read_only_fields = ["id", "state", "number", "issue_date", "due_date", "quote", "credited", "currency",
-                            "line_total", "allowance_total", "tax_exclusive", "tax_total", "tax_inclusive", "prepaid",
-                            "payable", "created_at", "updated_at", "issued_at"]
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "number",
+            "activity",
+            "client",
+            "issue_date",
+            "due_date",
+            "valid_until",
+            "language",
+            "title",
+            "intro",
+            "closing",
+            "terms",
+            "buyer_reference",
+            "order_reference",
+            "exemption_code",
+            "discount_percent",
+            "discount_amount",
+            "quote",
+            "credited",
+            "currency",
+            "line_total",
+            "allowance_total",
+            "tax_exclusive",
+            "tax_total",
+            "tax_inclusive",
+            "prepaid",
+            "payable",
+            "lines",
+            "vat_breakdown",
+            "pdf_url",
+            "created_at",
+            "updated_at",
+            "issued_at",
+        ]
+        read_only_fields = [
+            "id",
+            "state",
+            "number",
+            "issue_date",
+            "due_date",
+            "quote",
+            "credited",
+            "currency",
+            "line_total",
+            "allowance_total",
+            "tax_exclusive",
+            "tax_total",
+            "tax_inclusive",
+            "prepaid",
+            "payable",
+            "created_at",
+            "updated_at",
+            "issued_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["client"].queryset = permissions.scoped_by_activity(request.user, Client.objects.all())
+            self.fields["client"].queryset = permissions.scoped_by_activity(
+                request.user, Client.objects.all()
+            )
             self.fields["activity"].queryset = permissions.activities(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+        if (
+            self.instance is not None
+            and not isinstance(self.instance, list | tuple)
+            and hasattr(self.instance, "pk")
+        ):
             self.fields["kind"].read_only = True
             self.fields["activity"].read_only = True
             self.fields["client"].read_only = True
@@ -66,13 +129,19 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to_state = serializers.ChoiceField(choices=[State.SENT, State.ACCEPTED, State.REFUSED, State.EXPIRED, State.IN_PRODUCTION])
+    to_state = serializers.ChoiceField(
+        choices=[State.SENT, State.ACCEPTED, State.REFUSED, State.EXPIRED, State.IN_PRODUCTION]
+    )
 
 
 class InvoiceFromQuoteSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=["final", "deposit", "partial"])
-    percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True
+    )
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
 
 
 class CreditNoteSerializer(serializers.Serializer):
@@ -86,8 +155,12 @@ def _lines(data) -> list[dict] | None:
 
 
 @extend_schema(tags=["sales"])
-class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
-                      viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     """Quotes, invoices, deposit invoices and credit notes of the activities you work in or follow.
 
     Drafts are created, updated (lines replaced as a whole) and deleted; everything after that is an
@@ -97,9 +170,14 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
     serializer_class = DocumentSerializer
 
     def get_queryset(self):
-        qs = permissions.scoped_by_activity(self.request.user, Document.objects.all()).prefetch_related(
-            Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")), "vat_breakdown"
-        ).order_by("-created_at", "-id")
+        qs = (
+            permissions.scoped_by_activity(self.request.user, Document.objects.all())
+            .prefetch_related(
+                Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
+                "vat_breakdown",
+            )
+            .order_by("-created_at", "-id")
+        )
         p = self.request.query_params
         if p.get("kind") in Kind.values:
             qs = qs.filter(kind=p["kind"])
@@ -110,27 +188,43 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
                 qs = qs.filter(**{f"{field}_id": int(p[field])})
         return qs
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=Kind.values), OpenApiParameter("state", str, enum=State.values),
-                               OpenApiParameter("activity", int), OpenApiParameter("client", int)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=Kind.values),
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("activity", int),
+            OpenApiParameter("client", int),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         lines = _lines(data.pop("lines", None))
-        serializer.instance = services.create_document(actor=self.request.user, activity=data.pop("activity"),
-                                                       client=data.pop("client"), kind=data.pop("kind"), lines=lines, **data)
+        serializer.instance = services.create_document(
+            actor=self.request.user,
+            activity=data.pop("activity"),
+            client=data.pop("client"),
+            kind=data.pop("kind"),
+            lines=lines,
+            **data,
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         lines = _lines(data.pop("lines", None))
-        serializer.instance = services.save_draft(actor=self.request.user, document=serializer.instance, lines=lines, **data)
+        serializer.instance = services.save_draft(
+            actor=self.request.user, document=serializer.instance, lines=lines, **data
+        )
 
     def perform_destroy(self, instance):
         services.delete_draft(actor=self.request.user, document=instance)
 
     def _fresh(self, document, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=document.pk)).data, status=code)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=document.pk)).data, status=code
+        )
 
     @extend_schema(request=None, responses=DocumentSerializer)
     @action(detail=True, methods=["post"])
@@ -142,7 +236,11 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
     def transition(self, request, pk=None):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._fresh(services.change_quote_state(actor=request.user, document=self.get_object(), **data.validated_data))
+        return self._fresh(
+            services.change_quote_state(
+                actor=request.user, document=self.get_object(), **data.validated_data
+            )
+        )
 
     @extend_schema(request=InvoiceFromQuoteSerializer, responses=DocumentSerializer)
     @action(detail=True, methods=["post"])
@@ -150,8 +248,13 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
         data = InvoiceFromQuoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        doc = services.invoice_from_quote(actor=request.user, quote=self.get_object(), mode=v["mode"],
-                                          percent=v.get("percent"), amount=v.get("amount"))
+        doc = services.invoice_from_quote(
+            actor=request.user,
+            quote=self.get_object(),
+            mode=v["mode"],
+            percent=v.get("percent"),
+            amount=v.get("amount"),
+        )
         return self._fresh(doc, status.HTTP_201_CREATED)
 
     @extend_schema(request=CreditNoteSerializer, responses=DocumentSerializer)
@@ -159,15 +262,28 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
     def credit_note(self, request, pk=None):
         data = CreditNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        doc = services.credit_note_for(actor=request.user, invoice=self.get_object(), lines=_lines(data.validated_data.get("lines")))
+        doc = services.credit_note_for(
+            actor=request.user,
+            invoice=self.get_object(),
+            lines=_lines(data.validated_data.get("lines")),
+        )
         return self._fresh(doc, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=DocumentSerializer)
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
-        return self._fresh(services.duplicate_document(actor=request.user, document=self.get_object()), status.HTTP_201_CREATED)
+        return self._fresh(
+            services.duplicate_document(actor=request.user, document=self.get_object()),
+            status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The archived PDF (drafts: a preview)")})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                description="The archived PDF (drafts: a preview)"
+            )
+        }
+    )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         document = self.get_object()
@@ -179,7 +295,18 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
 class CatalogueSerializer(serializers.ModelSerializer):
     class Meta:
         model = CatalogueItem
-        fields = ["id", "activity", "name", "description", "unit", "unit_price", "vat_category", "vat_rate", "is_goods", "active"]
+        fields = [
+            "id",
+            "activity",
+            "name",
+            "description",
+            "unit",
+            "unit_price",
+            "vat_category",
+            "vat_rate",
+            "is_goods",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +319,9 @@ class CatalogueSerializer(serializers.ModelSerializer):
 
         cat, rate = attrs.get("vat_category", "S"), attrs.get("vat_rate", Decimal("20"))
         if cat in ZERO_RATE_CATEGORIES and rate != 0:
-            raise serializers.ValidationError({"vat_rate": ["The VAT rate must be 0 for this category."]})
+            raise serializers.ValidationError(
+                {"vat_rate": ["The VAT rate must be 0 for this category."]}
+            )
         return attrs
 
 
@@ -201,24 +330,36 @@ class CatalogueViewSet(viewsets.ModelViewSet):
     serializer_class = CatalogueSerializer
 
     def get_queryset(self):
-        qs = permissions.scoped_by_activity(self.request.user, CatalogueItem.objects.all()).order_by("name", "id")
+        qs = permissions.scoped_by_activity(
+            self.request.user, CatalogueItem.objects.all()
+        ).order_by("name", "id")
         if (self.request.query_params.get("activity") or "").isdigit():
             qs = qs.filter(activity_id=int(self.request.query_params["activity"]))
         return qs
 
-    def _check(self, activity):
-        if not self.request.user.has_perm("members.work_in_activity", activity):
-            raise PermissionDenied
-
     def perform_create(self, serializer):
-        self._check(serializer.validated_data["activity"])
-        serializer.save()
+        data = dict(serializer.validated_data)
+        activity = data.pop("activity")
+        data.pop("active", None)
+        serializer.instance = services.save_catalogue_item(
+            actor=self.request.user, activity=activity, **data
+        )
 
     def perform_update(self, serializer):
-        self._check(serializer.instance.activity)
-        serializer.save()
+        data = dict(serializer.validated_data)
+        data.pop("activity", None)
+        active = data.pop("active", None)
+        item = services.save_catalogue_item(
+            actor=self.request.user,
+            activity=serializer.instance.activity,
+            item=serializer.instance,
+            **data,
+        )
+        if active is not None:
+            item = services.set_catalogue_item_active(
+                actor=self.request.user, item=item, active=active
+            )
+        serializer.instance = item
 
     def perform_destroy(self, instance):
-        self._check(instance.activity)
-        instance.active = False
-        instance.save(update_fields=["active"])
+        services.set_catalogue_item_active(actor=self.request.user, item=instance, active=False)

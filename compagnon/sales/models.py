@@ -113,7 +113,7 @@ class Document(models.Model):
                                           validators=[MinValueValidator(Decimal("0"))])
     # links
     quote = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices",
-                              verbose_name=_("quote"), limit_choices_to={"kind": Kind.QUOTE})
+                              verbose_name=_("quote"), limit_choices_to={"kind__in": [Kind.QUOTE, Kind.STATEMENT]})
     credited = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes",
                                  verbose_name=_("credited invoice"))
     deposit_percent = models.DecimalField(_("deposit (%)"), max_digits=5, decimal_places=2, null=True, blank=True)

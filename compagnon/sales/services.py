@@ -22,6 +22,7 @@ from .freeze import snapshot
 from .models import (
     QUOTE_TRANSITIONS,
     SERIES,
+    CatalogueItem,
     Document,
     DocumentCounter,
     DocumentLine,
@@ -31,32 +32,67 @@ from .models import (
     VatBreakdown,
 )
 
-DRAFT_FIELDS = ["title", "intro", "closing", "terms", "buyer_reference", "order_reference", "language",
-                "valid_until", "discount_percent", "discount_amount", "exemption_code"]
-LINE_FIELDS = ["kind", "description", "quantity", "unit", "unit_price", "discount_percent", "vat_category", "vat_rate"]
+DRAFT_FIELDS = [
+    "title",
+    "intro",
+    "closing",
+    "terms",
+    "buyer_reference",
+    "order_reference",
+    "language",
+    "valid_until",
+    "discount_percent",
+    "discount_amount",
+    "exemption_code",
+]
+LINE_FIELDS = [
+    "kind",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "discount_percent",
+    "vat_category",
+    "vat_rate",
+]
 QUOTE_VALIDITY_DAYS = 30
 
 
 def _audit(actor, document, action, message, **params):
-    record(actor=actor, action=f"document.{action}", obj=document, activity=document.activity,
-           entity=document.entity, message=message, params={"document": str(document), **params})
+    record(
+        actor=actor,
+        action=f"document.{action}",
+        obj=document,
+        activity=document.activity,
+        entity=document.entity,
+        message=message,
+        params={"document": str(document), **params},
+    )
 
 
 def _lock(document) -> Document:
-    return Document.objects.select_for_update().select_related("activity", "entity", "client").get(pk=document.pk)
+    return (
+        Document.objects.select_for_update()
+        .select_related("activity", "entity", "client")
+        .get(pk=document.pk)
+    )
 
 
 def _require_draft(document):
     if not document.is_draft:
-        raise ValidationError(_("%(document)s is issued: it can no longer be changed. Correct it with a credit note.")
-                              % {"document": document})
+        raise ValidationError(
+            _("%(document)s is issued: it can no longer be changed. Correct it with a credit note.")
+            % {"document": document}
+        )
 
 
 # --- drafts ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_document(*, actor, activity, client, kind: str, lines: list[dict] | None = None, **fields) -> Document:
+def create_document(
+    *, actor, activity, client, kind: str, lines: list[dict] | None = None, **fields
+) -> Document:
     """A new draft for ``client`` of ``activity``. Lines may be given now or saved later."""
     require(actor, "members.work_in_activity", activity)
     if client.activity_id != activity.pk:
@@ -66,7 +102,11 @@ def create_document(*, actor, activity, client, kind: str, lines: list[dict] | N
     entity = activity.entity
     rules = jurisdictions.get(entity.jurisdiction)
     document = Document(
-        entity=entity, activity=activity, client=client, kind=kind, series=SERIES[Kind(kind)],
+        entity=entity,
+        activity=activity,
+        client=client,
+        kind=kind,
+        series=SERIES[Kind(kind)],
         language=fields.pop("language", None) or client.language or activity.document_language,
         created_by=actor,
     )
@@ -81,7 +121,13 @@ def create_document(*, actor, activity, client, kind: str, lines: list[dict] | N
     document.full_clean(exclude=["series"])
     document.save()
     _save_lines(document, lines or [], rules)
-    _audit(actor, document, "created", gettext_noop("Draft %(document)s created for %(client)s"), client=client.name)
+    _audit(
+        actor,
+        document,
+        "created",
+        gettext_noop("Draft %(document)s created for %(client)s"),
+        client=client.name,
+    )
     return document
 
 
@@ -91,20 +137,33 @@ def _clean_lines(lines: list[dict], rules) -> list[DocumentLine]:
     for i, data in enumerate(lines, start=1):
         line = DocumentLine(position=i, **{k: v for k, v in data.items() if k in LINE_FIELDS})
         if line.kind != LineKind.ITEM:
-            line.quantity, line.unit_price, line.vat_rate, line.discount_percent = Decimal("0"), Decimal("0"), Decimal("0"), Decimal("0")
+            line.quantity, line.unit_price, line.vat_rate, line.discount_percent = (
+                Decimal("0"),
+                Decimal("0"),
+                Decimal("0"),
+                Decimal("0"),
+            )
         elif line.vat_category in ZERO_RATE_CATEGORIES and line.vat_rate != 0:
-            errors.append(_("Line %(n)s: the VAT rate must be 0 for category %(cat)s.") % {"n": i, "cat": line.vat_category})
+            errors.append(
+                _("Line %(n)s: the VAT rate must be 0 for category %(cat)s.")
+                % {"n": i, "cat": line.vat_category}
+            )
         elif line.vat_category == "S" and line.vat_rate <= 0:
-            errors.append(_("Line %(n)s: a standard-rated line needs a VAT rate above 0.") % {"n": i})
+            errors.append(
+                _("Line %(n)s: a standard-rated line needs a VAT rate above 0.") % {"n": i}
+            )
         if not (line.description or "").strip():
             errors.append(_("Line %(n)s: the description is empty.") % {"n": i})
         if line.kind == LineKind.ITEM and line.quantity == 0:
             errors.append(_("Line %(n)s: the quantity cannot be 0.") % {"n": i})
         try:
-            line.full_clean(exclude=["document"])
+            line.full_clean(exclude=["document", "description"])
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
-                errors += [_("Line %(n)s, %(field)s: %(message)s") % {"n": i, "field": field, "message": m} for m in msgs]
+                errors += [
+                    _("Line %(n)s, %(field)s: %(message)s") % {"n": i, "field": field, "message": m}
+                    for m in msgs
+                ]
         out.append(line)
     if errors:
         raise ValidationError({"lines": errors})
@@ -133,14 +192,32 @@ def _store_totals(document, totals) -> None:
     document.tax_inclusive = totals.tax_inclusive
     document.prepaid = totals.prepaid
     document.payable = totals.payable
-    document.save(update_fields=["line_total", "allowance_total", "tax_exclusive", "tax_total", "tax_inclusive",
-                                 "prepaid", "payable", "updated_at"])
+    document.save(
+        update_fields=[
+            "line_total",
+            "allowance_total",
+            "tax_exclusive",
+            "tax_total",
+            "tax_inclusive",
+            "prepaid",
+            "payable",
+            "updated_at",
+        ]
+    )
     document.vat_breakdown.all().delete()
-    VatBreakdown.objects.bulk_create([
-        VatBreakdown(document=document, category=c.category, rate=c.rate, taxable_amount=c.taxable,
-                     tax_amount=c.tax, allowance_amount=c.allowances)
-        for c in totals.categories
-    ])
+    VatBreakdown.objects.bulk_create(
+        [
+            VatBreakdown(
+                document=document,
+                category=c.category,
+                rate=c.rate,
+                taxable_amount=c.taxable,
+                tax_amount=c.tax,
+                allowance_amount=c.allowances,
+            )
+            for c in totals.categories
+        ]
+    )
 
 
 @transaction.atomic
@@ -168,11 +245,21 @@ def duplicate_document(*, actor, document: Document, kind: str | None = None) ->
     require(actor, "members.work_in_activity", document.activity)
     lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in document.lines.all()]
     copy = create_document(
-        actor=actor, activity=document.activity, client=document.client, kind=kind or (
-            Kind.INVOICE if document.kind in (Kind.DEPOSIT, Kind.CREDIT_NOTE) else document.kind),
-        lines=lines, **{f: getattr(document, f) for f in DRAFT_FIELDS if f != "valid_until"},
+        actor=actor,
+        activity=document.activity,
+        client=document.client,
+        kind=kind
+        or (Kind.INVOICE if document.kind in (Kind.DEPOSIT, Kind.CREDIT_NOTE) else document.kind),
+        lines=lines,
+        **{f: getattr(document, f) for f in DRAFT_FIELDS if f != "valid_until"},
     )
-    _audit(actor, copy, "duplicated", gettext_noop("%(document)s duplicated from %(source)s"), source=str(document))
+    _audit(
+        actor,
+        copy,
+        "duplicated",
+        gettext_noop("%(document)s duplicated from %(source)s"),
+        source=str(document),
+    )
     return copy
 
 
@@ -194,12 +281,16 @@ def _next_number(document: Document, today: datetime.date) -> None:
     The counter row is locked until the transaction commits, so concurrent issues queue up; the
     unique constraint on (entity, series, year, sequence) is the backstop.
     """
-    counter, _created = DocumentCounter.objects.get_or_create(entity_id=document.entity_id, series=document.series, year=today.year)
+    counter, _created = DocumentCounter.objects.get_or_create(
+        entity_id=document.entity_id, series=document.series, year=today.year
+    )
     counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     document.year, document.sequence = today.year, counter.last
-    document.number = document.entity.number_pattern(document.series).format(year=today.year, seq=counter.last)
+    document.number = document.entity.number_pattern(document.series).format(
+        year=today.year, seq=counter.last
+    )
 
 
 def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
@@ -208,22 +299,35 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
     if not [line for line in lines if line.kind == LineKind.ITEM]:
         errors["lines"] = _("Add at least one line with a quantity and a price before issuing.")
     if not (client.street and client.postcode and client.city):
-        errors["client"] = _("The client's address is incomplete (street, postcode and city are required on an invoice).")
+        errors["client"] = _(
+            "The client's address is incomplete (street, postcode and city are required on an invoice)."
+        )
     categories = {line.vat_category for line in lines if line.kind == LineKind.ITEM}
     if categories & BUYER_VAT_REQUIRED:
         vat = (client.vat_number or "").replace(" ", "")
         from stdnum.eu import vat as eu_vat
 
         if not vat or not eu_vat.is_valid(vat):
-            errors["client"] = _("Reverse charge and intra-EU supplies need the client's valid VAT number (e.g. BE0403019261).")
+            errors["client"] = _(
+                "Reverse charge and intra-EU supplies need the client's valid VAT number (e.g. BE0403019261)."
+            )
     if document.kind == Kind.CREDIT_NOTE:
         credited = document.credited
-        if credited is None or credited.state != State.ISSUED or credited.kind not in (Kind.INVOICE, Kind.DEPOSIT):
+        if (
+            credited is None
+            or credited.state != State.ISSUED
+            or credited.kind not in (Kind.INVOICE, Kind.DEPOSIT)
+        ):
             errors["credited"] = _("A credit note must refer to an issued invoice.")
         else:
-            already = sum((c.tax_inclusive for c in credited.credit_notes.filter(state=State.ISSUED)), Decimal("0"))
+            already = sum(
+                (c.tax_inclusive for c in credited.credit_notes.filter(state=State.ISSUED)),
+                Decimal("0"),
+            )
             if document.compute_totals(lines).tax_inclusive + already > credited.tax_inclusive:
-                errors["lines"] = _("The credit notes would exceed the invoice total (%(total)s).") % {"total": credited.tax_inclusive}
+                errors["lines"] = _(
+                    "The credit notes would exceed the invoice total (%(total)s)."
+                ) % {"total": credited.tax_inclusive}
     if errors:
         raise ValidationError(errors)
 
@@ -255,7 +359,13 @@ def issue_document(*, actor, document: Document) -> Document:
     accounting.post_document(actor=actor, document=document)
     if document.quote_id:
         _refresh_quote_invoicing(document.quote)
-    _audit(actor, document, "issued", gettext_noop("%(document)s issued, total %(total)s EUR"), total=str(document.tax_inclusive))
+    _audit(
+        actor,
+        document,
+        "issued",
+        gettext_noop("%(document)s issued, total %(total)s EUR"),
+        total=str(document.tax_inclusive),
+    )
     from .tasks import render_document_pdf
 
     transaction.on_commit(lambda: render_document_pdf.enqueue(document_id=document.pk))
@@ -272,25 +382,42 @@ def change_quote_state(*, actor, document: Document, to_state: str, note: str = 
     if not document.is_quote:
         raise ValidationError(_("Only quotes move through these steps."))
     if to_state not in QUOTE_TRANSITIONS[State(document.state)]:
-        raise ValidationError({"state": _("A quote that is %(current)s cannot become %(target)s.") % {
-            "current": document.get_state_display(), "target": State(to_state).label if to_state in State.values else to_state}})
+        raise ValidationError(
+            {
+                "state": _("A quote that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": document.get_state_display(),
+                    "target": State(to_state).label if to_state in State.values else to_state,
+                }
+            }
+        )
     if to_state == State.SENT:
         lines = list(document.lines.all())
         if not [line for line in lines if line.kind == LineKind.ITEM]:
-            raise ValidationError({"lines": _("Add at least one line with a quantity and a price before sending.")})
+            raise ValidationError(
+                {"lines": _("Add at least one line with a quantity and a price before sending.")}
+            )
         if not document.number:
             _next_number(document, timezone.localdate())
             document.issue_date = timezone.localdate()
         document.frozen = snapshot(document, lines=lines)
         document.sent_at = timezone.now()
         document.pdf_requested_at = timezone.now()
+        if document.pdf:  # sent again after expiry: the archived PDF must match the new content
+            document.pdf.delete(save=False)
+            document.pdf, document.pdf_sha256 = "", ""
     if to_state in (State.ACCEPTED, State.REFUSED):
         document.decided_at = timezone.now()
     previous = document.state
     document.state = to_state
     document.save()
-    _audit(actor, document, "state_changed", gettext_noop("%(document)s: %(from)s → %(to)s"),
-           **{"from": State(previous).label, "to": State(to_state).label})
+    _audit(
+        actor,
+        document,
+        "state_changed",
+        gettext_noop("%(document)s: %(from)s → %(to)s"),
+        **{"from": State(previous).label, "to": State(to_state).label},
+    )
     if to_state == State.SENT:
         from .tasks import render_document_pdf
 
@@ -300,8 +427,14 @@ def change_quote_state(*, actor, document: Document, to_state: str, note: str = 
 
 def _refresh_quote_invoicing(quote: Document) -> None:
     quote = Document.objects.select_for_update().get(pk=quote.pk)
-    invoiced = sum((d.tax_exclusive for d in quote.invoices.filter(state=State.ISSUED, kind=Kind.INVOICE)), Decimal("0"))
-    deposits = sum((d.tax_exclusive for d in quote.invoices.filter(state=State.ISSUED, kind=Kind.DEPOSIT)), Decimal("0"))
+    invoiced = sum(
+        (d.tax_exclusive for d in quote.invoices.filter(state=State.ISSUED, kind=Kind.INVOICE)),
+        Decimal("0"),
+    )
+    deposits = sum(
+        (d.tax_exclusive for d in quote.invoices.filter(state=State.ISSUED, kind=Kind.DEPOSIT)),
+        Decimal("0"),
+    )
     finals = quote.invoices.filter(state=State.ISSUED, kind=Kind.INVOICE, prepaid__gt=0).exists()
     if finals or invoiced >= quote.tax_exclusive:
         quote.state = State.INVOICED
@@ -311,13 +444,23 @@ def _refresh_quote_invoicing(quote: Document) -> None:
 
 
 def _quote_for_invoicing(quote: Document) -> None:
-    if not quote.is_quote or quote.state not in (State.ACCEPTED, State.IN_PRODUCTION, State.PARTIALLY_INVOICED):
+    if not quote.is_quote or quote.state not in (
+        State.ACCEPTED,
+        State.IN_PRODUCTION,
+        State.PARTIALLY_INVOICED,
+    ):
         raise ValidationError(_("Only an accepted quote can be invoiced."))
 
 
 @transaction.atomic
-def invoice_from_quote(*, actor, quote: Document, mode: str = "final", percent: Decimal | None = None,
-                       amount: Decimal | None = None) -> Document:
+def invoice_from_quote(
+    *,
+    actor,
+    quote: Document,
+    mode: str = "final",
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+) -> Document:
     """Turn a quote into an invoice draft.
 
     ``mode``: ``final`` (every line, deducting the deposits already invoiced), ``deposit`` (a
@@ -327,16 +470,31 @@ def invoice_from_quote(*, actor, quote: Document, mode: str = "final", percent: 
     quote = _lock(quote)
     require(actor, "sales.change_document", quote)
     _quote_for_invoicing(quote)
-    common = {"title": quote.title, "buyer_reference": quote.buyer_reference, "order_reference": quote.order_reference,
-              "language": quote.language, "exemption_code": quote.exemption_code, "terms": quote.terms}
+    common = {
+        "title": quote.title,
+        "buyer_reference": quote.buyer_reference,
+        "order_reference": quote.order_reference,
+        "language": quote.language,
+        "exemption_code": quote.exemption_code,
+        "terms": quote.terms,
+    }
     quote_lines = list(quote.lines.all())
     if mode == "final":
         deposits = quote.invoices.filter(kind=Kind.DEPOSIT, state=State.ISSUED)
         prepaid = sum((d.tax_inclusive for d in deposits), Decimal("0"))
         lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in quote_lines]
-        doc = create_document(actor=actor, activity=quote.activity, client=quote.client, kind=Kind.INVOICE, lines=lines,
-                              quote=quote, prepaid=prepaid, discount_percent=quote.discount_percent,
-                              discount_amount=quote.discount_amount, **common)
+        doc = create_document(
+            actor=actor,
+            activity=quote.activity,
+            client=quote.client,
+            kind=Kind.INVOICE,
+            lines=lines,
+            quote=quote,
+            prepaid=prepaid,
+            discount_percent=quote.discount_percent,
+            discount_amount=quote.discount_amount,
+            **common,
+        )
         _store_totals(doc, doc.compute_totals())
         return doc
     totals = quote.compute_totals(quote_lines)
@@ -346,28 +504,73 @@ def invoice_from_quote(*, actor, quote: Document, mode: str = "final", percent: 
         base = totals.tax_exclusive
         target = money(base * percent / Decimal(100)) if percent is not None else money(amount)
         if target <= 0 or target > base:
-            raise ValidationError({"amount": _("The deposit must be more than 0 and at most the quote total (%(total)s).") % {"total": base}})
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The deposit must be more than 0 and at most the quote total (%(total)s)."
+                    )
+                    % {"total": base}
+                }
+            )
         from .calculation import split_allowance
 
-        shares = split_allowance(target, {(c.category, c.rate): c.taxable for c in totals.categories})
+        shares = split_allowance(
+            target, {(c.category, c.rate): c.taxable for c in totals.categories}
+        )
         label = _("Deposit on quote %(number)s") % {"number": quote.number}
         if percent is not None:
-            label = _("Deposit of %(percent)s%% on quote %(number)s") % {"percent": percent.normalize(), "number": quote.number}
-        lines = [{"kind": LineKind.ITEM, "description": label, "quantity": Decimal("1"), "unit": "LS", "unit_price": share,
-                  "vat_category": cat, "vat_rate": rate} for (cat, rate), share in sorted(shares.items())]
-        return create_document(actor=actor, activity=quote.activity, client=quote.client, kind=Kind.DEPOSIT, lines=lines,
-                               quote=quote, deposit_percent=percent, **common)
+            label = _("Deposit of %(percent)s%% on quote %(number)s") % {
+                "percent": percent.normalize(),
+                "number": quote.number,
+            }
+        lines = [
+            {
+                "kind": LineKind.ITEM,
+                "description": label,
+                "quantity": Decimal("1"),
+                "unit": "LS",
+                "unit_price": share,
+                "vat_category": cat,
+                "vat_rate": rate,
+            }
+            for (cat, rate), share in sorted(shares.items())
+        ]
+        return create_document(
+            actor=actor,
+            activity=quote.activity,
+            client=quote.client,
+            kind=Kind.DEPOSIT,
+            lines=lines,
+            quote=quote,
+            deposit_percent=percent,
+            **common,
+        )
     if mode == "partial":
         if percent is None or not (0 < percent < 100):
-            raise ValidationError({"percent": _("A partial invoice covers more than 0%% and less than 100%% of the quote.")})
+            raise ValidationError(
+                {
+                    "percent": _(
+                        "A partial invoice covers more than 0%% and less than 100%% of the quote."
+                    )
+                }
+            )
         lines = []
         for line in quote_lines:
             row = {f: getattr(line, f) for f in LINE_FIELDS}
             if line.kind == LineKind.ITEM:
-                row["quantity"] = (line.quantity * percent / Decimal(100)).quantize(Decimal("0.001"))
+                row["quantity"] = (line.quantity * percent / Decimal(100)).quantize(
+                    Decimal("0.001")
+                )
             lines.append(row)
-        return create_document(actor=actor, activity=quote.activity, client=quote.client, kind=Kind.INVOICE, lines=lines,
-                               quote=quote, **common)
+        return create_document(
+            actor=actor,
+            activity=quote.activity,
+            client=quote.client,
+            kind=Kind.INVOICE,
+            lines=lines,
+            quote=quote,
+            **common,
+        )
     raise ValueError(mode)
 
 
@@ -378,11 +581,98 @@ def credit_note_for(*, actor, invoice: Document, lines: list[dict] | None = None
     require(actor, "sales.change_document", invoice)
     if invoice.kind not in (Kind.INVOICE, Kind.DEPOSIT) or invoice.state != State.ISSUED:
         raise ValidationError(_("Only an issued invoice can be credited."))
-    if lines is None:
+    full = lines is None
+    if full:
         lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in invoice.lines.all()]
     return create_document(
-        actor=actor, activity=invoice.activity, client=invoice.client, kind=Kind.CREDIT_NOTE, lines=lines,
-        credited=invoice, language=invoice.language, exemption_code=invoice.exemption_code,
-        discount_percent=invoice.discount_percent, buyer_reference=invoice.buyer_reference,
+        discount_amount=invoice.discount_amount if full else Decimal("0"),
+        actor=actor,
+        activity=invoice.activity,
+        client=invoice.client,
+        kind=Kind.CREDIT_NOTE,
+        lines=lines,
+        credited=invoice,
+        language=invoice.language,
+        exemption_code=invoice.exemption_code,
+        discount_percent=invoice.discount_percent,
+        buyer_reference=invoice.buyer_reference,
         title=_("Credit note for invoice %(number)s") % {"number": invoice.number},
     )
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+CATALOGUE_FIELDS = [
+    "name",
+    "description",
+    "unit",
+    "unit_price",
+    "vat_category",
+    "vat_rate",
+    "is_goods",
+]
+
+
+@transaction.atomic
+def save_catalogue_item(
+    *, actor, activity, item: CatalogueItem | None = None, **fields
+) -> CatalogueItem:
+    """Add an item to ``activity``'s catalogue, or change ``item``. Lines already made from it keep
+    their own copy."""
+    require(actor, "members.work_in_activity", activity)
+    if item is None:
+        item = CatalogueItem(activity=activity)
+    else:
+        item = CatalogueItem.objects.select_for_update().get(pk=item.pk, activity=activity)
+    for k, v in fields.items():
+        if k not in CATALOGUE_FIELDS:
+            raise ValueError(f"not a catalogue field: {k}")
+        setattr(item, k, v)
+    if item.vat_category in ZERO_RATE_CATEGORIES and item.vat_rate != 0:
+        raise ValidationError(
+            {
+                "vat_rate": _("The VAT rate must be 0 for category %(cat)s.")
+                % {"cat": item.vat_category}
+            }
+        )
+    if item.vat_category == "S" and item.vat_rate <= 0:
+        raise ValidationError({"vat_rate": _("A standard-rated item needs a VAT rate above 0.")})
+    created = item.pk is None
+    item.full_clean()
+    item.save()
+    record(
+        actor=actor,
+        action="catalogue.created" if created else "catalogue.updated",
+        obj=item,
+        activity=activity,
+        entity=activity.entity,
+        params={"name": item.name},
+        message=gettext_noop("Catalogue item %(name)s added")
+        if created
+        else gettext_noop("Catalogue item %(name)s changed"),
+    )
+    return item
+
+
+@transaction.atomic
+def set_catalogue_item_active(*, actor, item: CatalogueItem, active: bool) -> CatalogueItem:
+    """Deactivate an item (it no longer appears when adding lines) or bring it back."""
+    item = (
+        CatalogueItem.objects.select_for_update().select_related("activity__entity").get(pk=item.pk)
+    )
+    require(actor, "members.work_in_activity", item.activity)
+    if item.active != active:
+        item.active = active
+        item.save(update_fields=["active"])
+        record(
+            actor=actor,
+            action="catalogue.activated" if active else "catalogue.deactivated",
+            obj=item,
+            activity=item.activity,
+            entity=item.activity.entity,
+            params={"name": item.name},
+            message=gettext_noop("Catalogue item %(name)s back in use")
+            if active
+            else gettext_noop("Catalogue item %(name)s deactivated"),
+        )
+    return item

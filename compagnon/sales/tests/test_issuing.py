@@ -1,5 +1,6 @@
 """Issuing invoices: numbering, freezing, booking, immutability, credit notes, quotes to invoices."""
 
+import datetime
 import threading
 from decimal import Decimal as D
 
@@ -51,7 +52,7 @@ def test_issuing_numbers_freezes_books_and_archives_the_pdf(gardener, django_cap
     year = doc.issue_date.year
     assert doc.state == State.ISSUED and doc.number == f"F{year}-00001"
     assert (doc.tax_exclusive, doc.tax_total, doc.tax_inclusive) == (D("175.50"), D("31.55"), D("207.05"))
-    assert doc.due_date == doc.issue_date + __import__("datetime").timedelta(days=activity.payment_terms_days)
+    assert doc.due_date == doc.issue_date + datetime.timedelta(days=activity.payment_terms_days)
     assert doc.frozen["buyer"]["address"] == ["4 rue des Lilas", "44000 Nantes"]
     assert doc.pdf.name and len(doc.pdf_sha256) == 64
     with doc.pdf.open("rb") as f:
@@ -218,3 +219,27 @@ def test_fifty_invoices_from_ten_connections_get_unique_gap_free_numbers_in_issu
     issued = list(Document.objects.filter(kind=Kind.INVOICE, state=State.ISSUED).order_by("sequence"))
     assert [d.sequence for d in issued] == list(range(1, 51))
     assert [d.issued_at for d in issued] == sorted(d.issued_at for d in issued)
+
+
+def test_check_books_accepts_sound_sales_and_names_a_gap(gardener, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    member, activity, client = gardener
+    for _ in range(3):
+        issue(member, invoice(member, activity, client), django_capture_on_commit_callbacks)
+    out = StringIO()
+    call_command("check_books", stdout=out)
+    assert "Invoice and credit-note numbers are gap-free" in out.getvalue()
+    second = Document.objects.get(sequence=2)
+    Document.objects.filter(pk=second.pk).update(sequence=7)  # what a tampered database would look like
+    with pytest.raises(CommandError):
+        call_command("check_books", stdout=StringIO(), stderr=StringIO())
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Document.objects.filter(pk=second.pk).update(pdf="", pdf_requested_at=an_hour_ago)
+    problems = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_books", stdout=problems, stderr=problems)
+    assert "gap or duplicate" in problems.getvalue() and "no archived PDF" in problems.getvalue()

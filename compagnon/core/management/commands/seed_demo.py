@@ -75,6 +75,16 @@ class Command(BaseCommand):
 
         seed_demo_ledger(list(Entity.objects.order_by("id")))
         seed_demo_clients({a.name: a for a in Activity.objects.select_related("entity")}, rng(2027))
+        from compagnon.sales.demo import seed_demo_documents
+
+        first = ["Les Jardins de Camille", "Yanis Informatique", "Jardins Partagés Nantais"]
+        activities = sorted(Activity.objects.select_related("entity", "trade"),
+                            key=lambda a: (a.name not in first, first.index(a.name) if a.name in first else 0, a.pk))
+        seed_demo_documents(activities, rng(2028))
+        from compagnon.timesheets.demo import seed_demo_time
+
+        camille = activities[0]
+        seed_demo_time(camille, camille.clients.order_by("id").first(), camille.memberships.first().member)
 
     def _load_people(self):
         r = rng(2026)

@@ -1,0 +1,1 @@
+from .helpers import gardener  # noqa: F401  (fixture)

@@ -1,0 +1,124 @@
+"""Reads of quotes, invoices, credit notes and catalogues. Every function starts from the
+permission layer: an object outside the user's scope raises ``DoesNotExist`` (pages answer 404)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from compagnon import permissions
+from compagnon.audit.models import AuditEvent
+from compagnon.clients.models import Client
+from compagnon.members.models import Activity, ActivityStatus
+
+from .models import CatalogueItem, Document, DocumentLine, Kind, State
+
+
+def _documents(user) -> QuerySet[Document]:
+    return permissions.scoped_by_activity(user, Document.objects.all())
+
+
+def document_list(
+    user,
+    *,
+    kind: str | Iterable[str] = "",
+    state: str = "",
+    activity_id: int | None = None,
+    client_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Document]:
+    """The documents the user may see, newest first. ``kind`` is one kind or several; ``search``
+    matches the number, the subject or the client's name (every word must match)."""
+    qs = _documents(user).select_related("client", "activity")
+    if kind:
+        kinds = [kind] if isinstance(kind, str) else list(kind)
+        qs = qs.filter(kind__in=[k for k in kinds if k in Kind.values])
+    if state in State.values:
+        qs = qs.filter(state=state)
+    if activity_id:
+        qs = qs.filter(activity_id=activity_id)
+    if client_id:
+        qs = qs.filter(client_id=client_id)
+    if search:
+        terms = Q()
+        for word in search.split()[:5]:
+            terms &= (
+                Q(number__icontains=word)
+                | Q(client__name__icontains=word)
+                | Q(title__icontains=word)
+            )
+        qs = qs.filter(terms)
+    return qs.order_by("-created_at", "-id")
+
+
+def document_detail(user, pk: int) -> Document:
+    """One document with everything its pages print; ``DoesNotExist`` outside the user's scope."""
+    related = Document.objects.select_related("client").order_by("created_at", "id")
+    return (
+        _documents(user)
+        .select_related("client", "activity__entity", "entity", "quote", "credited", "created_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
+            "vat_breakdown",
+            Prefetch("invoices", queryset=related),
+            Prefetch("credit_notes", queryset=related),
+        )
+        .get(pk=pk)
+    )
+
+
+def document_history(user, document: Document, *, limit: int = 50) -> list[AuditEvent]:
+    return list(
+        permissions.audit_events(user)
+        .filter(object_type=Document._meta.label_lower, object_id=str(document.pk))
+        .select_related("actor")[:limit]
+    )
+
+
+def activity(user, pk: int) -> Activity:
+    """An activity the user may see; ``DoesNotExist`` otherwise."""
+    return permissions.activities(user).select_related("entity").get(pk=pk)
+
+
+def visible_activities(user) -> QuerySet[Activity]:
+    return permissions.activities(user).order_by("name", "id")
+
+
+def workable_activities(user) -> list[Activity]:
+    """The open activities the user works in: where their new documents go."""
+    scope = permissions.scope_for(user)
+    if not scope.member_active:
+        return []
+    return list(
+        permissions.activities(user)
+        .filter(memberships__member_id=scope.member_id)
+        .exclude(status=ActivityStatus.CLOSED)
+        .select_related("entity")
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def clients_for(user, activity: Activity, *, search: str = "", limit: int = 20) -> list[Client]:
+    """Clients of ``activity`` (not archived) matching ``search``, for the new-document picker."""
+    qs = permissions.scoped_by_activity(user, Client.objects.filter(activity=activity, archived=False))
+    for word in search.split()[:5]:
+        qs = qs.filter(Q(name__icontains=word) | Q(city__icontains=word) | Q(email__icontains=word))
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def client(user, activity: Activity, pk: int) -> Client:
+    return permissions.scoped_by_activity(user, Client.objects.filter(activity=activity)).get(pk=pk)
+
+
+def catalogue(user, activity: Activity, *, active: bool | None = True) -> QuerySet[CatalogueItem]:
+    """The catalogue of ``activity`` (active items by default; ``None`` for all)."""
+    qs = permissions.scoped_by_activity(user, CatalogueItem.objects.filter(activity=activity))
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("name", "id")
+
+
+def catalogue_item(user, activity: Activity, pk: int) -> CatalogueItem:
+    return catalogue(user, activity, active=None).get(pk=pk)
