@@ -112,6 +112,17 @@ def entry_detail(user, client: Client, pk: int) -> RelationshipEntry:
     return relationship_entries(user, client).get(pk=pk)
 
 
+# Other contexts add their items to a client's timeline (sales: the client's documents) by
+# registering a function ``provider(user, client) -> list[dict]`` from their AppConfig.ready().
+TIMELINE_PROVIDERS: list = []
+
+
+def register_timeline(provider):
+    if provider not in TIMELINE_PROVIDERS:
+        TIMELINE_PROVIDERS.append(provider)
+    return provider
+
+
 def timeline(user, client: Client, *, limit: int | None = None) -> list[dict]:
     """What happened with a client, newest first: a list of dicts other contexts append to.
 
@@ -136,6 +147,8 @@ def timeline(user, client: Client, *, limit: int | None = None) -> list[dict]:
         }
         for e in entries
     ]
+    for provider in TIMELINE_PROVIDERS:
+        items += provider(user, client)
     return sort_timeline(items)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from compagnon import permissions
 from compagnon.audit.models import AuditEvent
@@ -122,3 +123,23 @@ def catalogue(user, activity: Activity, *, active: bool | None = True) -> QueryS
 
 def catalogue_item(user, activity: Activity, pk: int) -> CatalogueItem:
     return catalogue(user, activity, active=None).get(pk=pk)
+
+
+def client_timeline(user, client, *, limit: int = 50) -> list[dict]:
+    """The client's documents as items of the client's timeline (see clients.selectors.timeline)."""
+    from django.urls import reverse
+
+    from .templatetags.sales_tags import amount
+
+    docs = permissions.scoped_by_activity(user, Document.objects.filter(client_id=client.pk)).order_by("-created_at", "-id")
+    return [
+        {
+            "date": d.issue_date or timezone.localtime(d.created_at).date(),
+            "kind": d.kind,
+            "kind_label": d.get_kind_display(),
+            "title": f"{d.number or d.get_kind_display()} · {amount(d.tax_inclusive)} €",
+            "body": d.get_state_display(),
+            "url": reverse("document-detail", args=[d.pk]),
+        }
+        for d in docs[:limit]
+    ]

@@ -189,6 +189,8 @@ def test_api_creates_a_draft_issues_it_and_serves_the_pdf(gardener, client, djan
     assert edit.status_code == 400 and "credit note" in edit.json()["error"]["fields"]["non_field_errors"][0]
     pdf = client.get(f"/api/v1/documents/{body['id']}/pdf/", **auth)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    pdf.close()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are a PostgreSQL behaviour; SQLite serialises writers")
@@ -243,3 +245,14 @@ def test_check_books_accepts_sound_sales_and_names_a_gap(gardener, django_captur
     with pytest.raises(CommandError):
         call_command("check_books", stdout=problems, stderr=problems)
     assert "gap or duplicate" in problems.getvalue() and "no archived PDF" in problems.getvalue()
+
+
+def test_the_client_page_shows_the_documents_in_the_timeline(gardener, client, django_capture_on_commit_callbacks):
+    member, activity, c = gardener
+    doc = issue(member, invoice(member, activity, c), django_capture_on_commit_callbacks)
+    client.force_login(member.user)
+    page = client.get(f"/clients/{c.pk}/").content.decode()
+    assert doc.number in page and f"/documents/{doc.pk}/" in page
+    stranger, _ = member_with_activity(OfficeFactory(entity=activity.entity))
+    client.force_login(stranger.user)
+    assert client.get(f"/clients/{c.pk}/").status_code == 404
