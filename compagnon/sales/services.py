@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -517,12 +517,13 @@ def invoice_from_quote(
         shares = split_allowance(
             target, {(c.category, c.rate): c.taxable for c in totals.categories}
         )
-        label = _("Deposit on quote %(number)s") % {"number": quote.number}
-        if percent is not None:
-            label = _("Deposit of %(percent)s%% on quote %(number)s") % {
-                "percent": percent.normalize(),
-                "number": quote.number,
-            }
+        with translation.override(quote.language):  # printed on the client's document
+            label = _("Deposit on quote %(number)s") % {"number": quote.number}
+            if percent is not None:
+                label = _("Deposit of %(percent)s%% on quote %(number)s") % {
+                    "percent": percent.normalize(),
+                    "number": quote.number,
+                }
         lines = [
             {
                 "kind": LineKind.ITEM,
@@ -596,8 +597,14 @@ def credit_note_for(*, actor, invoice: Document, lines: list[dict] | None = None
         exemption_code=invoice.exemption_code,
         discount_percent=invoice.discount_percent,
         buyer_reference=invoice.buyer_reference,
-        title=_("Credit note for invoice %(number)s") % {"number": invoice.number},
+        title=_in(invoice.language, gettext_noop("Credit note for invoice %(number)s")) % {"number": invoice.number},
     )
+
+
+def _in(language: str, message: str) -> str:
+    """``message`` translated into a document's language (not the member's)."""
+    with translation.override(language):
+        return _(message)
 
 
 # --- catalogue --------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ LINES = [
 
 def make_client(activity, **kw):
     data = {"name": "Copropriété Les Tilleuls", "street": "4 rue des Lilas", "postcode": "44000", "city": "Nantes",
-            "email": "syndic@example.org"}
+            "email": "syndic@example.org", "language": "en"}  # assertions read the English portal
     data.update(kw)
     return Client.objects.create(activity=activity, **data)
 

@@ -41,7 +41,7 @@ def test_the_client_reads_the_quote_on_the_portal(sent_quote, client):
     # the document is the PDF's HTML in a sandboxed frame; what the member typed stays escaped
     assert 'sandbox="allow-same-origin"' in text and "srcdoc=" in text
     assert "<script>alert(1)</script>" not in text and "alert(1)" in text
-    assert page["Content-Language"] == "fr"
+    assert page["Content-Language"] == quote.language  # the client's language, not the member's
     assert PortalAccess.objects.get(document=quote).last_seen_at is not None
 
 

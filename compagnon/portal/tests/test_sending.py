@@ -29,6 +29,8 @@ def issued_invoice(member, activity, client, capture):
 def test_a_member_sends_an_invoice_and_the_client_gets_the_pdf_and_a_working_link(
         gardener, client, django_capture_on_commit_callbacks):
     member, activity, customer = gardener
+    customer.language = "fr"  # this client reads French: the email must be in French
+    customer.save(update_fields=["language"])
     invoice = issued_invoice(member, activity, customer, django_capture_on_commit_callbacks)
     client.force_login(member.user)
 

@@ -9,7 +9,7 @@ from compagnon.timesheets import services
 
 
 def client_of(activity, name="Copropriété Les Tilleuls", **kw):
-    data = {"name": name, "street": "4 rue des Lilas", "postcode": "44000", "city": "Nantes"}
+    data = {"name": name, "street": "4 rue des Lilas", "postcode": "44000", "city": "Nantes", "language": "en"}
     data.update(kw)
     return Client.objects.create(activity=activity, **data)
 
