@@ -27,6 +27,7 @@ class EntitySerializer(serializers.ModelSerializer):
             "email",
             "default_language",
             "contribution_rate",
+            "number_patterns",
         ]
         read_only_fields = ["id", "jurisdiction", "country"]
 

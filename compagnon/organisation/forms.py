@@ -19,7 +19,12 @@ class EntityForm(forms.ModelForm):
             "email",
             "default_language",
             "contribution_rate",
+            "number_patterns",
         ]
+
+
+    def clean_number_patterns(self):
+        return self.cleaned_data.get("number_patterns") or {}
 
 
 class OfficeForm(forms.ModelForm):

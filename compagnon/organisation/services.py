@@ -19,6 +19,7 @@ ENTITY_FIELDS = [
     "email",
     "default_language",
     "contribution_rate",
+    "number_patterns",
 ]
 
 

@@ -38,13 +38,18 @@ def current_certificate(entity) -> EntityCertificate | None:
             .order_by("-created_at", "-id").first())
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """``text`` cut to ``limit`` UTF-8 bytes (X.509 limits names in bytes), never inside a character."""
+    return text.encode()[:limit].decode(errors="ignore").strip()
+
+
 def _name(entity) -> x509.Name:
-    legal = (entity.legal_name or entity.name)[:64]
+    legal = _fit(entity.legal_name or entity.name)
     parts = [x509.NameAttribute(NameOID.COMMON_NAME, legal), x509.NameAttribute(NameOID.ORGANIZATION_NAME, legal)]
     if entity.country and len(entity.country) == 2:
         parts.append(x509.NameAttribute(NameOID.COUNTRY_NAME, entity.country.upper()))
     if entity.company_number:
-        parts.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, entity.company_number[:64]))
+        parts.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, _fit(entity.company_number)))
     return x509.Name(parts)
 
 

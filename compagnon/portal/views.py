@@ -143,7 +143,9 @@ def _client_meta(request) -> dict:
 def _private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers post forms with "Origin: null", which
+    # Django's CSRF check refuses; same-origin still never leaks the token-bearing URL to others.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
