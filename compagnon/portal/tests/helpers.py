@@ -47,8 +47,10 @@ def code_from(message) -> str:
 
 
 def download(response) -> bytes:
-    """The body of a (possibly streaming) response, the file closed afterwards."""
-    try:
-        return b"".join(response.streaming_content) if response.streaming else response.content
-    finally:
-        response.close()
+    """The body of a (possibly streaming) response.
+
+    Consuming ``streaming_content`` closes the response (the test client wraps it so). Never call
+    ``response.close()`` again: that sends ``request_finished`` outside the client, which closes
+    the database connection in the middle of the test's transaction on PostgreSQL.
+    """
+    return b"".join(response.streaming_content) if response.streaming else response.content

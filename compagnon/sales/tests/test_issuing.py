@@ -189,8 +189,7 @@ def test_api_creates_a_draft_issues_it_and_serves_the_pdf(gardener, client, djan
     assert edit.status_code == 400 and "credit note" in edit.json()["error"]["fields"]["non_field_errors"][0]
     pdf = client.get(f"/api/v1/documents/{body['id']}/pdf/", **auth)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
-    pdf.close()
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")  # consuming it closes the file
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are a PostgreSQL behaviour; SQLite serialises writers")

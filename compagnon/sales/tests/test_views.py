@@ -246,8 +246,7 @@ def test_the_archived_pdf_is_served_inline_under_its_number_once_ready(client, g
     response = client.get(f"/documents/{invoice.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="{invoice.number}.pdf"'
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 archived"
-    response.close()
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 archived"  # consuming it closes the file
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
