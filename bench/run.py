@@ -1,4 +1,10 @@
-"""Measure the main pages on the demo data, load 100,000 members with seed_scale, measure again.
+"""Measure the main pages on the demo data, load 100,000 members with seed_scale, measure again;
+then the sales side: invoice lists with N invoices, issuing throughput, PDF rendering.
+
+    python -m bench            # everything (members, then sales)
+    python -m bench members    # the member pages only
+    python -m bench sales      # the sales benchmarks only (members are still seeded: invoices
+                               # need activities)
 
 Everything happens in a database of its own (var/bench/bench.sqlite3, or BENCH_DATABASE_URL),
 recreated at each run: the developer's db.sqlite3 and var/media are never touched.
@@ -22,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 SEED_BUDGET_S = 60.0
+DEFAULT_INVOICES = 200_000
 PAGE_TIME_CAP_S = (
     20.0  # stop sampling a page after this long (keeps a slow page from eating the run)
 )
@@ -47,6 +54,13 @@ def parse_args(argv):
         description="Page timings and query counts: demo data vs. a large cooperative.",
     )
     parser.add_argument(
+        "suite",
+        nargs="?",
+        default="all",
+        choices=["all", "members", "sales"],
+        help="what to measure (default: all)",
+    )
+    parser.add_argument(
         "--members",
         type=int,
         default=int(os.environ.get("BENCH_MEMBERS", "100000")),
@@ -59,6 +73,28 @@ def parse_args(argv):
         help="timed requests per page (default 30, or $BENCH_REQUESTS)",
     )
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
+    parser.add_argument(
+        "--invoices",
+        type=int,
+        default=int(os.environ.get("BENCH_INVOICES", str(DEFAULT_INVOICES))),
+        help=f"invoices added by seed_scale --invoices (default {DEFAULT_INVOICES}, "
+        "or $BENCH_INVOICES)",
+    )
+    parser.add_argument(
+        "--issues",
+        type=int,
+        default=int(os.environ.get("BENCH_ISSUES", "200")),
+        help="invoices issued with the PDF deferred, and copied in raw SQL (default 200)",
+    )
+    parser.add_argument(
+        "--inline-issues",
+        type=int,
+        default=20,
+        help="invoices issued with the PDF rendered inline (default 20)",
+    )
+    parser.add_argument(
+        "--pdf-renders", type=int, default=15, help="timed PDF renders (default 15)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed_scale --seed (default 1)")
     parser.add_argument(
         "--database-url",
@@ -223,10 +259,10 @@ class Measurer:
         return result
 
 
-def measure_pages(measurer: Measurer, users: dict, label: str) -> dict:
+def measure_pages(measurer: Measurer, users: dict, label: str, pages=PAGES) -> dict:
     print(f"\n== {label}")
     out = {}
-    for name, url, who in PAGES:
+    for name, url, who in pages:
         result = measurer.measure(users[who], url)
         out[name] = result
         print(
@@ -338,7 +374,8 @@ def summarize_sql(sql: str, width: int = 220) -> str:
     return sql
 
 
-def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dict]:
+def compare(baseline: dict, scale: dict, pages=PAGES) -> list[dict]:
+    """Print baseline vs scale per page (p50, p95, ratio, queries); flag query-count growth."""
     rows = []
     header = (
         f"{'page':<26} {'base p50':>9} {'base p95':>9} {'scale p50':>10} {'scale p95':>10} "
@@ -346,7 +383,7 @@ def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dic
     )
     print("\n" + header)
     print("-" * len(header))
-    for name, _url, _who in PAGES:
+    for name, _url, _who in pages:
         b, s = baseline[name], scale[name]
         ratio = s["p50_ms"] / b["p50_ms"] if b["p50_ms"] else float("nan")
         flag = ""
@@ -368,6 +405,11 @@ def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dic
             f"{name:<26} {b['p50_ms']:>7.1f}ms {b['p95_ms']:>7.1f}ms {s['p50_ms']:>8.1f}ms "
             f"{s['p95_ms']:>8.1f}ms {ratio:>6.1f}x   {b['queries']:>3} → {s['queries']:<3} {flag}"
         )
+    return rows
+
+
+def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dict]:
+    rows = compare(baseline, scale)
     verdict = "within" if seed_s <= SEED_BUDGET_S else "OVER"
     print(
         f"\nseed_scale --members {members:,}: {seed_s:.1f} s ({verdict} the {SEED_BUDGET_S:.0f} s budget)"
@@ -407,8 +449,17 @@ def main(argv=None) -> int:
     call_command("seed_demo", stdout=io.StringIO())
     print(f"bench: seed_demo {time.perf_counter() - t:.1f} s")
 
+    members_suite = args.suite in ("all", "members")
+    sales_suite = args.suite in ("all", "sales")
     measurer = Measurer(args.requests, args.warmup)
-    baseline = measure_pages(measurer, demo_users(), "baseline (demo data)")
+    baseline = (
+        measure_pages(measurer, demo_users(), "baseline (demo data)") if members_suite else None
+    )
+    sales_state = None
+    if sales_suite:
+        from bench import sales
+
+        sales_state = sales.before_scale(args, measurer, measure_pages)
 
     print(f"\n== seed_scale --members {args.members} --seed {args.seed}")
     buffer = io.StringIO()
@@ -423,33 +474,55 @@ def main(argv=None) -> int:
         f"  busiest office {picked['busiest_office']} ({picked['busiest_office_members']:,} members): "
         f"advisor {picked['advisor']}, member {picked['member']}"
     )
-    measurer.reset()
-    scale = measure_pages(measurer, users, f"at scale (+{args.members:,} members)")
-
-    rows = report(baseline, scale, seed_s, args.members)
-    total_s = time.perf_counter() - run_started
-    results = {
+    common = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "database": db,
         "python": platform.python_version(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "debug": settings.DEBUG,
-        "members": args.members,
-        "seed": args.seed,
         "requests_per_page": args.requests,
         "warmup": args.warmup,
-        "seed_scale_seconds": round(seed_s, 2),
-        "seed_scale_budget_seconds": SEED_BUDGET_S,
-        "seed_scale_within_budget": seed_s <= SEED_BUDGET_S,
-        "seed_scale_output": buffer.getvalue().splitlines(),
-        "scale_users": picked,
-        "pages": rows,
-        "total_seconds": round(total_s, 1),
     }
-    path = OUT / "results.json"
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    grew = [r["page"] for r in rows if r["flag"] == "QUERY COUNT GREW"]
-    print(f"\nbench: {total_s:.0f} s in all; results in {path.relative_to(ROOT)}")
+    written, grew = [], []
+    if members_suite:
+        measurer.reset()
+        scale = measure_pages(measurer, users, f"at scale (+{args.members:,} members)")
+        rows = report(baseline, scale, seed_s, args.members)
+        results = {
+            **common,
+            "members": args.members,
+            "seed": args.seed,
+            "seed_scale_seconds": round(seed_s, 2),
+            "seed_scale_budget_seconds": SEED_BUDGET_S,
+            "seed_scale_within_budget": seed_s <= SEED_BUDGET_S,
+            "seed_scale_output": buffer.getvalue().splitlines(),
+            "scale_users": picked,
+            "pages": rows,
+            "total_seconds": round(time.perf_counter() - run_started, 1),
+        }
+        path = OUT / "results.json"
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+        grew += [r["page"] for r in rows if r["flag"] == "QUERY COUNT GREW"]
+    if sales_suite:
+        scaled = sales.at_scale(args, measurer, measure_pages, users)
+        sales_results = sales.report(sales_state, scaled, args, compare)
+        results = {
+            **common,
+            "members": args.members,
+            "members_seed_seconds": round(seed_s, 2),
+            **sales_results,
+            "total_seconds": round(time.perf_counter() - run_started, 1),
+        }
+        path = OUT / "sales-results.json"
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+        grew += [r["page"] for r in sales_results["pages"] if r["flag"] == "QUERY COUNT GREW"]
+    total_s = time.perf_counter() - run_started
+    print(
+        f"\nbench: {total_s:.0f} s in all; results in "
+        f"{', '.join(str(p.relative_to(ROOT)) for p in written)}"
+    )
     if grew:
         print(f"bench: query count grew on: {', '.join(grew)}")
     return 0

@@ -171,7 +171,7 @@ class DocumentViewSet(
 
     def get_queryset(self):
         qs = (
-            permissions.scoped_by_activity(self.request.user, Document.objects.all())
+            permissions.scoped_by_activity(self.request.user, Document.objects.defer("frozen"))
             .prefetch_related(
                 Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
                 "vat_breakdown",

@@ -63,7 +63,7 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
             row = {"kind": line.kind, "description": line.description}
             if line.kind == LineKind.ITEM:
                 row.update(
-                    quantity=str(line.quantity.normalize()) if line.quantity == line.quantity.to_integral() else str(line.quantity),
+                    quantity=format(line.quantity.normalize(), "f") if line.quantity == line.quantity.to_integral() else str(line.quantity),
                     unit=line.unit, unit_label=str(units.get(line.unit, line.unit)),
                     unit_price=str(line.unit_price), discount_percent=str(line.discount_percent),
                     vat_category=line.vat_category, vat_rate=str(line.vat_rate), net=str(next(net_by_position)),

@@ -569,7 +569,7 @@ def document_credit_note(request, pk):
                     quantity = None
                 if quantity is None or quantity <= 0 or quantity > line.quantity:
                     errors.append(_("“%(line)s”: the quantity to credit must be more than 0 and at most %(max)s.") % {
-                        "line": line.description[:60], "max": line.quantity.normalize()})
+                        "line": line.description[:60], "max": format(line.quantity.normalize(), "f")})
                     continue
                 credit_lines.append({f: getattr(line, f) for f in services.LINE_FIELDS} | {"quantity": quantity})
             if not credit_lines and not errors:
@@ -583,7 +583,7 @@ def document_credit_note(request, pk):
                 messages.success(request, _("Credit note draft created: check it, then issue it."))
                 return redirect("document-detail", pk=note.pk)
     rows = [{"index": i, "line": line, "checked": i in chosen,
-             "quantity": chosen.get(i, str(line.quantity.normalize()))} for i, line in enumerate(lines)]
+             "quantity": chosen.get(i, format(line.quantity.normalize(), "f"))} for i, line in enumerate(lines)]
     return render(request, "sales/credit_note.html", {"invoice": invoice, "rows": rows, "errors": errors},
                   status=400 if errors else 200)
 
