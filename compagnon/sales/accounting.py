@@ -24,10 +24,8 @@ from .calculation import money
 from .models import Kind, State
 
 JOURNAL = "sales"  # a role: VT in France, VE in Belgium
-
-
-def _revenue_role(document) -> str:
-    return "revenue_services"
+# Lines do not say goods or services yet; documents book service revenue (the members' usual case).
+REVENUE_ROLE = "revenue_services"
 
 
 def entry_lines(document) -> list[ledger.LineSpec]:
@@ -64,7 +62,7 @@ def entry_lines(document) -> list[ledger.LineSpec]:
     if deposits:
         add("customer_advances", sum((d.tax_exclusive for d in deposits), Decimal("0")), label=label)
     for row in breakdown:
-        add(_revenue_role(document), -row.taxable_amount, label=label)
+        add(REVENUE_ROLE, -row.taxable_amount, label=label)
         add("vat_collected", -(row.tax_amount - deposit_tax.pop(row.rate, Decimal("0"))) if row.category == "S" else Decimal("0"),
             rate=row.rate, label=label)
     rate = document.activity.effective_contribution_rate

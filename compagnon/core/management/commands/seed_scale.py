@@ -2198,7 +2198,7 @@ class InvoiceGenerator:
         add_entry, add_entry_line = entries.add, entry_lines.add
         accounts = b.accounts
         receivable = accounts[("receivable", None)]
-        revenue = accounts[(accounting._revenue_role(None), None)]
+        revenue = accounts[(accounting.REVENUE_ROLE, None)]
         charge = accounts[("contribution_charge", None)]
         income = accounts[("contribution_income", None)]
         vat_accounts = {
