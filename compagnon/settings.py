@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "compagnon.sales",
     "compagnon.portal",
     "compagnon.timesheets",
+    "compagnon.einvoice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -80,6 +80,10 @@ class Jurisdiction:
         """Mentions the law requires on every invoice to a business client (late-payment terms)."""
         return []
 
+    def einvoice_notes(self) -> list:
+        """Subject-coded notes (UNTDID 4451) an e-invoice of this country must carry: (code, text)."""
+        return []
+
     def vat_rate(self, code: str) -> VatRate:
         for rate in self.vat_rates:
             if rate.code == code:

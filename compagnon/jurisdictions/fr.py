@@ -41,6 +41,14 @@ class France(Jurisdiction):
               "No discount for early payment."),
         ]
 
+    def einvoice_notes(self) -> list:
+        # BR-FR-05: French e-invoices carry the late-payment terms as coded notes (BG-1).
+        return [
+            ("PMT", _("Fixed recovery indemnity for late payment: 40 euros (article D441-5 of the French Commercial Code).")),
+            ("PMD", _("Late payment penalties: three times the French legal interest rate (article L441-10 of the French Commercial Code).")),
+            ("AAB", _("No discount for early payment.")),
+        ]
+
     def validate_company_number(self, value: str) -> str:
         digits = siren.compact(value or "")
         if len(digits) == 14:

@@ -16,8 +16,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from compagnon import jurisdictions
+from compagnon.jurisdictions.parties import default_peppol_id
 
-from .models import UNIT_CHOICES, Kind, LineKind
+from . import payment
+from .models import UNIT_CHOICES, Kind, LineKind, State
 
 
 def _frozen_logo(activity) -> str:
@@ -51,10 +53,12 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
                 exemption = rules.exemption(document.exemption_code)
             except LookupError:
                 exemption = None
+        reasons = {}  # category -> (VATEX code, text): BT-121 / BT-120
         for category in sorted(categories):
             chosen = exemption if exemption and exemption.category == category else rules.default_exemption(category)
             if chosen:
                 mentions.append(str(chosen.mention))
+                reasons[category] = (chosen.vatex, str(chosen.mention))
         if document.is_legal and client.is_business and document.kind != Kind.CREDIT_NOTE:
             mentions += [str(m) for m in rules.business_mentions()]
         net_by_position = iter(totals.line_nets)
@@ -69,6 +73,24 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
                     vat_category=line.vat_category, vat_rate=str(line.vat_rate), net=str(next(net_by_position)),
                 )
             printed_lines.append(row)
+        seller_endpoint = default_peppol_id(entity.country, entity.company_number, entity.vat_number)
+        buyer_endpoint = (client.peppol_scheme, client.peppol_id) if client.peppol_id else ("", "")
+        if not buyer_endpoint[1] and client.is_business:
+            buyer_endpoint = default_peppol_id(client.country, client.company_number, client.vat_number)
+        deposits = []
+        if document.kind == Kind.INVOICE and document.quote_id and document.prepaid:
+            deposits = [
+                {"number": d.number, "issue_date": d.issue_date.isoformat()}
+                for d in document.quote.invoices.filter(kind=Kind.DEPOSIT, state=State.ISSUED).order_by("issue_date", "id")
+            ]
+        reference_kind = "ogm" if entity.jurisdiction == "BE" else "rf"
+        payable = totals.payable
+        qr = ""
+        if document.payment_reference and document.kind != Kind.CREDIT_NOTE:
+            qr = payment.epc_qr_payload(
+                name=entity.legal_name or entity.name, iban=entity.iban, bic=entity.bic, amount=payable,
+                kind=reference_kind, reference=document.payment_reference,
+            )
         snap = {
             "kind": document.kind,
             "kind_label": str(Kind(document.kind).label),
@@ -87,6 +109,9 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
                 "company_number_raw": entity.company_number,
                 "company_number_label": str(rules.company_number_label_for(entity.company_number)), "vat_number": entity.vat_number,
                 "iban": entity.iban, "bic": entity.bic, "email": entity.email, "jurisdiction": entity.jurisdiction,
+                "street": entity.street, "postcode": entity.postcode, "city": entity.city,
+                "trade_name": activity.name,
+                "endpoint_scheme": seller_endpoint[0], "endpoint_id": seller_endpoint[1],
             },
             "activity": {
                 "name": activity.name, "trade": activity.trade.name if activity.trade_id else "",
@@ -98,11 +123,15 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
                 "company_number": client.company_number, "vat_number": client.vat_number, "email": client.email,
                 "peppol_scheme": client.peppol_scheme, "peppol_id": client.peppol_id,
                 "site": [x for x in (client.site_street, f"{client.site_postcode} {client.site_city}".strip()) if x],
+                "street": client.street, "postcode": client.postcode, "city": client.city,
+                "endpoint_scheme": buyer_endpoint[0], "endpoint_id": buyer_endpoint[1],
             },
             "lines": printed_lines,
             "vat": [
                 {"category": c.category, "rate": str(c.rate), "taxable": str(c.taxable), "tax": str(c.tax),
-                 "allowance": str(c.allowances)}
+                 "allowance": str(c.allowances),
+                 "exemption_code": reasons.get(c.category, ("", ""))[0],
+                 "exemption_reason": reasons.get(c.category, ("", ""))[1]}
                 for c in totals.categories
             ],
             "totals": {
@@ -117,7 +146,24 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
                 "credited": document.credited.number if document.credited_id else "",
                 "credited_date": date_format(document.credited.issue_date) if document.credited_id and document.credited.issue_date else "",
                 "order": document.order_reference, "buyer": document.buyer_reference,
+                "credited_issue_date": document.credited.issue_date.isoformat() if document.credited_id and document.credited.issue_date else "",
+                "deposits": deposits,
             },
+            # document-level allowances per VAT category (BG-20), as the calculation split them
+            "allowances": [
+                {"category": category, "rate": str(rate), "amount": str(amount)}
+                for category, rate, amount in totals.allowances
+            ],
+            "payment": {
+                "means": "58" if entity.iban else "",  # UNCL 4461: SEPA credit transfer
+                "iban": entity.iban, "bic": entity.bic,
+                "reference_kind": reference_kind if document.payment_reference else "",
+                "reference": document.payment_reference,
+                "reference_display": payment.display(reference_kind, document.payment_reference),
+                "terms_days": (document.due_date - document.issue_date).days if document.due_date and document.issue_date else None,
+                "qr": qr,
+            },
+            "notes": [{"code": code, "text": str(text)} for code, text in rules.einvoice_notes()] if document.is_legal else [],
             "exemption_code": exemption.code if exemption else "",
         }
     return snap

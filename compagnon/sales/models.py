@@ -116,6 +116,9 @@ class Document(models.Model):
                               verbose_name=_("quote"), limit_choices_to={"kind__in": [Kind.QUOTE, Kind.STATEMENT]})
     credited = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes",
                                  verbose_name=_("credited invoice"))
+    # payment reference (set at issue for invoices and deposits): Belgian structured communication
+    # (12 digits) or ISO 11649 RF reference, see payment.py; what bank reconciliation matches on
+    payment_reference = models.CharField(_("payment reference"), max_length=35, blank=True, editable=False, db_index=True)
     deposit_percent = models.DecimalField(_("deposit (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     # totals (EN 16931), stored
     currency = models.CharField(max_length=3, default="EUR")

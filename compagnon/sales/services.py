@@ -16,7 +16,7 @@ from compagnon.audit.services import record
 from compagnon.core.services import require
 from compagnon.jurisdictions.base import BUYER_VAT_REQUIRED, ZERO_RATE_CATEGORIES
 
-from . import accounting
+from . import accounting, payment
 from .calculation import money
 from .freeze import snapshot
 from .models import (
@@ -345,6 +345,8 @@ def issue_document(*, actor, document: Document) -> Document:
     today = timezone.localdate()
     _next_number(document, today)
     document.issue_date = today
+    if document.kind in (Kind.INVOICE, Kind.DEPOSIT):
+        document.payment_reference = payment.reference_for(document.entity.jurisdiction, document.year, document.sequence)[1]
     if document.kind != Kind.CREDIT_NOTE:
         terms = document.client.payment_terms_days
         terms = document.activity.payment_terms_days if terms is None else terms

@@ -16,6 +16,14 @@ from compagnon.members.models import (
 from compagnon.organisation.models import Entity, Office
 
 
+def _vat_of(jurisdiction: str, company_number: str) -> str:
+    if jurisdiction == "BE":
+        return "BE" + company_number
+    from stdnum.fr import siren
+
+    return "FR" + siren.to_tva(company_number[:9])
+
+
 class EntityFactory(DjangoModelFactory):
     class Meta:
         model = Entity
@@ -24,9 +32,14 @@ class EntityFactory(DjangoModelFactory):
     legal_name = factory.LazyAttribute(lambda o: f"{o.name} SCOP")
     jurisdiction = "FR"
     company_number = factory.Sequence(lambda n: siren_from(30000000 + n))
+    vat_number = factory.LazyAttribute(lambda o: _vat_of(o.jurisdiction, o.company_number))
+    street = "12 quai de la Fosse"
     city = "Nantes"
     postcode = "44000"
     country = "FR"
+    iban = "FR7630006000011234567890189"
+    bic = "AGRIFRPP"
+    email = "factures@coop.example"
 
     class Params:
         belgian = factory.Trait(
@@ -36,6 +49,9 @@ class EntityFactory(DjangoModelFactory):
             postcode="1000",
             default_language="nl",
             company_number=factory.Sequence(lambda n: kbo_from(2000000 + n)),
+            street="Rue de la Loi 16",
+            iban="BE68539007547034",
+            bic="GKCCBEBB",
         )
 
 

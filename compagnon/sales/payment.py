@@ -1,0 +1,106 @@
+"""Payment references and the EPC QR code of an invoice.
+
+Belgian entities give each invoice a *structured communication* (OGM/VCS, ``+++123/4567/89012+++``:
+ten digits and a mod-97 check); other entities an ISO 11649 *RF creditor reference*. Both are
+derived from the invoice's year and sequence, so they are unique per entity, stable, and can be
+matched back to the invoice when the payment arrives (bank reconciliation).
+
+The EPC QR code (EPC069-12, "SEPA credit transfer QR") lets the client pay by scanning the PDF
+with a banking app: it carries the entity's IBAN/BIC, name, amount and reference.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from stdnum.be import ogm_vcs
+from stdnum.iso7064 import mod_97_10
+from stdnum import iso11649
+
+STRUCTURED = "ogm"  # Belgian structured communication
+CREDITOR = "rf"  # ISO 11649 creditor reference
+
+
+def structured_communication(year: int, sequence: int) -> str:
+    """Ten digits (2-digit year, series digit 1, 7-digit sequence) and their mod-97 check: 12 digits."""
+    if sequence >= 10_000_000:
+        raise ValueError("sequence too large for a structured communication")
+    base = f"{year % 100:02d}1{sequence:07d}"
+    return base + ogm_vcs.calc_check_digits(base)
+
+
+def creditor_reference(year: int, sequence: int) -> str:
+    """``RF`` + two check digits + the year and the zero-padded sequence (compact form)."""
+    body = f"{year}{sequence:07d}"
+    check = mod_97_10.calc_check_digits(body + "RF")
+    return f"RF{check}{body}"
+
+
+def reference_for(jurisdiction: str, year: int, sequence: int) -> tuple[str, str]:
+    """(kind, compact reference) for an entity of this jurisdiction."""
+    if jurisdiction == "BE":
+        return STRUCTURED, structured_communication(year, sequence)
+    return CREDITOR, creditor_reference(year, sequence)
+
+
+def display(kind: str, reference: str) -> str:
+    """How the reference is printed: ``+++123/4567/89012+++`` or ``RF18 2026 0000 123``."""
+    if not reference:
+        return ""
+    if kind == STRUCTURED:
+        return "+++" + ogm_vcs.format(reference).strip("+") + "+++"
+    return iso11649.format(reference)
+
+
+def parse(text: str) -> tuple[str, str] | None:
+    """Find a valid structured communication or RF reference in free text (remittance info)."""
+    for match in re.finditer(r"(?:\+\+\+|\*\*\*)?\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*(?:\+\+\+|\*\*\*)?", text or ""):
+        digits = "".join(match.groups())
+        if ogm_vcs.is_valid(digits):
+            return STRUCTURED, digits
+    for match in re.finditer(r"RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}", (text or "").upper()):
+        candidate = iso11649.compact(match.group(0))
+        while len(candidate) > 4:
+            if iso11649.is_valid(candidate):
+                return CREDITOR, candidate
+            candidate = candidate[:-1]
+    return None
+
+
+def epc_qr_payload(*, name: str, iban: str, bic: str, amount: Decimal, kind: str, reference: str, text: str = "") -> str:
+    """The EPC069-12 version 002 payload, or "" when nothing can be paid by transfer.
+
+    An RF reference goes in the structured remittance field; a Belgian structured communication
+    goes in the unstructured one with its +++ signs, which is how Belgian banking apps read it.
+    """
+    amount = Decimal(amount)
+    if not iban or amount < Decimal("0.01") or amount > Decimal("999999999.99"):
+        return ""
+    structured = reference if kind == CREDITOR else ""
+    remittance = display(kind, reference) if kind == STRUCTURED else ("" if structured else text)
+    lines = [
+        "BCD", "002", "1", "SCT",
+        (bic or "").replace(" ", ""),
+        name[:70],
+        iban.replace(" ", "").upper(),
+        f"EUR{amount:.2f}",
+        "",  # purpose
+        structured,
+        remittance[:140],
+    ]
+    return "\n".join(lines).rstrip("\n")
+
+
+def qr_svg(payload: str) -> str:
+    """The payload as an inline SVG (medium error correction, as EPC069-12 requires)."""
+    if not payload:
+        return ""
+    import qrcode
+    import qrcode.image.svg
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
+                       image_factory=qrcode.image.svg.SvgPathImage)
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    return qr.make_image().to_string(encoding="unicode")
