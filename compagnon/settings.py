@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "compagnon.portal",
     "compagnon.timesheets",
     "compagnon.einvoice",
+    "compagnon.purchases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

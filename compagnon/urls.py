@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("compagnon.sales.api_urls")),
     path("", include("compagnon.portal.api_urls")),
     path("", include("compagnon.timesheets.api_urls")),
+    path("", include("compagnon.purchases.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,8 @@ urlpatterns = [
     path("", include("compagnon.sales.urls")),
     path("", include("compagnon.portal.urls")),
     path("", include("compagnon.timesheets.urls")),
+    path("", include("compagnon.einvoice.urls")),
+    path("", include("compagnon.purchases.urls")),
 ]
 
 if settings.DEBUG:
