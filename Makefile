@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | check-python
 	$(PIP) install --quiet -e '.[test]'
 	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
 	  echo "PDF documents are rendered by WeasyPrint, which needs the Pango text library of your system."; \
-	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	  echo "  Fedora: sudo dnf install pango    macOS: brew install pango"; \
 	  echo "Then run the same make command again."; exit 1; }
 	@touch $(STAMP)

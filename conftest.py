@@ -5,6 +5,7 @@ import pytest
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files (logos) go to a scratch folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EINVOICE_OUTBOX_DIR = str(tmp_path / "peppol-outbox")
 
 
 @pytest.fixture(autouse=True)

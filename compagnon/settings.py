@@ -260,6 +260,10 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 EINVOICE_RULES_DIR = os.environ.get(
     "EINVOICE_RULES_DIR", str(BASE_DIR.parent / "shared" / "conformance" / "einvoice" / "rules")
 )
+# The Peppol access point adapter (compagnon.einvoice.channels); the outbox one writes messages to
+# a directory that a provider's integration (or a test) picks up and answers in.
+EINVOICE_ACCESS_POINT = os.environ.get("EINVOICE_ACCESS_POINT", "compagnon.einvoice.channels.OutboxAccessPoint")
+EINVOICE_OUTBOX_DIR = os.environ.get("EINVOICE_OUTBOX_DIR", str(MEDIA_ROOT.parent / "peppol-outbox"))
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -33,12 +33,12 @@ def _pdf_name(document, suffix: str = "") -> str:
 
 
 def _send(*, to: list[str], subject: str, body: str, html: str = "", reply_to: list[str] | None = None,
-          attachments: list[tuple[str, bytes]] = ()) -> int:
+          attachments: list[tuple] = ()) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
     if html:
         message.attach_alternative(html, "text/html")
-    for name, data in attachments:
-        message.attach(name, data, "application/pdf")
+    for name, data, *mime in attachments:
+        message.attach(name, data, mime[0] if mime else "application/pdf")
     return message.send()
 
 
@@ -61,8 +61,15 @@ def send_document_email(*, document_id: int, to: list[str], subject: str, body: 
     body = body.replace(LINK_PLACEHOLDER, url)
     html = html.replace(LINK_PLACEHOLDER, escape(url))
     data, _digest = archived_pdf(document)
-    return _send(to=to, subject=subject, body=body, html=html, reply_to=reply_to,
-                 attachments=[(_pdf_name(document), data)])
+    # the e-invoice travels with the PDF: Factur-X is inside it, a Peppol UBL is attached beside it
+    from compagnon.einvoice.services import email_attachments, record_email
+
+    extra = email_attachments(document) if document.is_legal else []
+    sent = _send(to=to, subject=subject, body=body, html=html, reply_to=reply_to,
+                 attachments=[(_pdf_name(document), data), *extra])
+    if document.is_legal:
+        record_email(document, ", ".join(to))
+    return sent
 
 
 @task()

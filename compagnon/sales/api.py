@@ -3,7 +3,12 @@
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -38,8 +43,16 @@ class VatSerializer(serializers.ModelSerializer):
         fields = ["category", "rate", "taxable_amount", "tax_amount", "allowance_amount"]
 
 
+class EInvoiceSummarySerializer(serializers.Serializer):
+    format = serializers.CharField()
+    passed = serializers.BooleanField()
+    validated_at = serializers.DateTimeField()
+    archived_at = serializers.DateTimeField(allow_null=True)
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     lines = LineSerializer(many=True, required=False)
+    einvoice = serializers.SerializerMethodField()
     vat_breakdown = VatSerializer(many=True, read_only=True)
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
     pdf_url = serializers.SerializerMethodField()
@@ -79,11 +92,14 @@ class DocumentSerializer(serializers.ModelSerializer):
             "lines",
             "vat_breakdown",
             "pdf_url",
+            "payment_reference",
+            "einvoice",
             "created_at",
             "updated_at",
             "issued_at",
         ]
         read_only_fields = [
+            "payment_reference",
             "id",
             "state",
             "number",
@@ -103,6 +119,16 @@ class DocumentSerializer(serializers.ModelSerializer):
             "updated_at",
             "issued_at",
         ]
+
+    @extend_schema_field(EInvoiceSummarySerializer(allow_null=True))
+    def get_einvoice(self, obj):
+        from compagnon.einvoice.models import EInvoice
+
+        try:
+            e = obj.einvoice
+        except EInvoice.DoesNotExist:
+            return None
+        return {"format": e.format, "passed": e.passed, "validated_at": e.validated_at, "archived_at": e.archived_at}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,6 +198,8 @@ class DocumentViewSet(
     def get_queryset(self):
         qs = (
             permissions.scoped_by_activity(self.request.user, Document.objects.defer("frozen"))
+            .select_related("einvoice")
+            .defer("einvoice__report")
             .prefetch_related(
                 Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
                 "vat_breakdown",
@@ -290,6 +318,48 @@ class DocumentViewSet(
         from .views_pdf import pdf_response
 
         return pdf_response(document)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["ubl", "cii", "facturx"],
+                                     description="default: the entity's format (BE: ubl, FR: facturx)")],
+        responses={(200, "application/xml"): OpenApiResponse(description="UBL or CII XML"),
+                   (200, "application/pdf"): OpenApiResponse(description="Factur-X PDF")},
+    )
+    @action(detail=True, methods=["get"], url_path="einvoice")
+    def einvoice(self, request, pk=None):
+        """The e-invoice of an issued invoice or credit note, in any format."""
+        from django.http import HttpResponse
+
+        from compagnon.einvoice import services as einvoice_services
+
+        document = self.get_object()
+        fmt = request.query_params.get("format") or einvoice_services.default_format(document.entity.jurisdiction)
+        data, name, mime = einvoice_services.download(document, fmt)
+        response = HttpResponse(data, content_type=mime)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @extend_schema(responses={200: OpenApiResponse(description="the validation report kept at issue time")})
+    @action(detail=True, methods=["get"], url_path="einvoice-report")
+    def einvoice_report(self, request, pk=None):
+        from compagnon.einvoice.models import EInvoice
+
+        einvoice = EInvoice.objects.filter(document=self.get_object()).first()
+        if einvoice is None:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound()
+        return Response({"format": einvoice.format, "passed": einvoice.passed,
+                         "validated_at": einvoice.validated_at, "report": einvoice.report})
+
+    @extend_schema(request=None, responses={201: OpenApiResponse(description="the queued transmission")})
+    @action(detail=True, methods=["post"], url_path="send-peppol")
+    def send_peppol(self, request, pk=None):
+        from compagnon.einvoice import services as einvoice_services
+
+        t = einvoice_services.send_via_peppol(actor=request.user, document=self.get_object())
+        return Response({"id": t.pk, "channel": t.channel, "recipient": t.recipient, "status": t.status},
+                        status=status.HTTP_201_CREATED)
 
 
 class CatalogueSerializer(serializers.ModelSerializer):

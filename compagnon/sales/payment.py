@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from stdnum import iso11649
 from stdnum.be import ogm_vcs
 from stdnum.iso7064 import mod_97_10
-from stdnum import iso11649
 
 STRUCTURED = "ogm"  # Belgian structured communication
 CREDITOR = "rf"  # ISO 11649 creditor reference

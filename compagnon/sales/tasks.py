@@ -16,6 +16,10 @@ def render_document_pdf(*, document_id: int) -> str:
         if document.pdf:
             return document.pdf.name
         data = render_pdf(document.frozen)
+        if document.is_legal:
+            from compagnon.einvoice.services import archive
+
+            data = archive(document, data)  # Factur-X: the CII goes inside; UBL: archived beside
         name = f"{document.number or document.pk}.pdf".replace("/", "-")
         document.pdf.save(name, ContentFile(data), save=False)
         document.pdf_sha256 = sha256(data)

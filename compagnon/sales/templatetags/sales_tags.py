@@ -24,3 +24,13 @@ def amount(value, places=2):
 def iban(value):
     value = (value or "").replace(" ", "")
     return " ".join(value[i:i + 4] for i in range(0, len(value), 4))
+
+
+@register.filter
+def epc_qr(payload):
+    """The EPC (SEPA credit transfer) QR code of a frozen payment payload, as inline SVG."""
+    from django.utils.safestring import mark_safe
+
+    from compagnon.sales.payment import qr_svg
+
+    return mark_safe(qr_svg(payload or ""))  # noqa: S308 - SVG made by qrcode from our own payload
