@@ -21,8 +21,24 @@ LINE = ("InvoiceLine", "CreditNoteLine", "IncludedSupplyChainTradeLineItem")
 LINE_NUMBER = re.compile(r"(?:InvoiceLine|CreditNoteLine|IncludedSupplyChainTradeLineItem)(?:\[[^\]]*\])*\[(\d+)\]")
 
 
+# EN 16931 business terms and groups, by what the member fixes
+TERMS = [
+    (range(44, 59), "client"), (range(70, 81), "client"),  # buyer, delivery
+    (range(27, 44), "entity"), (range(81, 92), "entity"),  # seller, payment instructions
+    (range(126, 161), "lines"),
+]
+GROUPS = {7: "client", 8: "client", 9: "client", 13: "client", 15: "client",
+          4: "entity", 5: "entity", 6: "entity", 16: "entity", 17: "entity",
+          25: "lines", 26: "lines", 27: "lines", 28: "lines", 29: "lines", 30: "lines", 31: "lines"}
+TERM = re.compile(r"\b(BT|BG)-(\d+)\b")
+
+
 def field_for(rule: FiredRule) -> str:
-    """The form field a failing rule belongs to: client, lines, entity or einvoice."""
+    """The form field a failing rule belongs to: client, lines, entity or einvoice.
+
+    The rule's location tells where an element is wrong; when an element is missing the location
+    is its parent (often the root), so the business term the rule names (BT-44 buyer name…) decides.
+    """
     where = rule.location or ""
     if any(part in where for part in LINE):
         return "lines"
@@ -30,6 +46,14 @@ def field_for(rule: FiredRule) -> str:
         return "client"
     if any(part in where for part in SELLER):
         return "entity"
+    for kind, number in TERM.findall(rule.text or ""):
+        number = int(number)
+        if kind == "BG" and number in GROUPS:
+            return GROUPS[number]
+        if kind == "BT":
+            for numbers, field in TERMS:
+                if number in numbers:
+                    return field
     return "einvoice"
 
 

@@ -4,10 +4,9 @@ Formats: Belgian entities default to Peppol BIS 3.0 (UBL), French entities to Fa
 PDF/A-3). Both formats can be downloaded for any issued invoice or credit note; they are made from
 the frozen snapshot, so a download months later is the same document.
 
-Which rule sets apply: EN 16931 and Peppol for UBL, EN 16931 and Factur-X EN16931 for CII; the
-French reform's BR-FR rules are added when a French entity invoices a French business (domestic B2B
-is what the reform's e-invoicing covers; B2C and international sales are e-reported instead), see
-docs/decisions/0006-einvoice-formats-and-rules.md.
+Which rule sets apply: EN 16931 for UBL, plus Peppol BIS 3.0 when the buyer can be reached over
+Peppol; EN 16931 and Factur-X EN16931 for CII, plus the French reform's BR-FR rules for every
+document of a French entity. See docs/decisions/0006-einvoice-formats-and-rules.md.
 """
 
 from __future__ import annotations
@@ -39,14 +38,15 @@ def syntax_of(fmt: str) -> str:
     return "ubl" if fmt == Format.UBL else "cii"
 
 
-def french_b2b(snapshot: dict) -> bool:
+def peppol_reachable(snapshot: dict) -> bool:
+    """A business buyer with a Peppol participant id (not an email address)."""
     buyer = snapshot.get("buyer", {})
-    return (snapshot.get("seller", {}).get("jurisdiction") == "FR" and buyer.get("kind") == "company"
-            and buyer.get("country") == "FR")
+    return bool(buyer.get("kind") == "company" and buyer.get("endpoint_id") and buyer.get("endpoint_scheme") not in ("", "EM"))
 
 
 def rule_sets_for(snapshot: dict, syntax: str) -> list[str]:
-    return validation.default_rule_sets(syntax, french=french_b2b(snapshot))
+    french = snapshot.get("seller", {}).get("jurisdiction") == "FR"
+    return validation.default_rule_sets(syntax, french=french, peppol=peppol_reachable(snapshot))
 
 
 def build(snapshot: dict, syntax: str, *, pdf: bytes | None = None, pdf_name: str = "") -> bytes:
@@ -166,10 +166,9 @@ def validate_download(document, fmt: str) -> validation.Report:
 
 def peppol_recipient(document) -> str:
     buyer = document.frozen.get("buyer", {})
-    scheme, value = buyer.get("endpoint_scheme"), buyer.get("endpoint_id")
-    if not value or scheme == "EM" or buyer.get("kind") != "company":
+    if not peppol_reachable(document.frozen):
         return ""
-    return f"{scheme}:{value}"
+    return f"{buyer['endpoint_scheme']}:{buyer['endpoint_id']}"
 
 
 @transaction.atomic

@@ -176,8 +176,14 @@ def validate(xml: bytes, rule_sets: list[str]) -> Report:
     return report
 
 
-def default_rule_sets(syntax: str, *, french: bool = False) -> list[str]:
-    """The rule sets a document of this syntax must pass; French sellers add BR-FR."""
+def default_rule_sets(syntax: str, *, french: bool = False, peppol: bool = True) -> list[str]:
+    """The rule sets a document must pass.
+
+    UBL: EN 16931, plus Peppol BIS 3.0 when the document can travel over Peppol (the buyer has a
+    Peppol participant id). BR-FR-UBL is not applied: its BR-FR-08 wants the billing mode in
+    cbc:ProfileID, where Peppol requires its process id (decision 0006).
+    CII: EN 16931 and Factur-X EN16931, plus BR-FR for French sellers.
+    """
     if syntax == "ubl":
-        return ["CEN-EN16931-UBL", "PEPPOL-EN16931-UBL"] + (["BR-FR-UBL"] if french else [])
+        return ["CEN-EN16931-UBL"] + (["PEPPOL-EN16931-UBL"] if peppol else [])
     return ["EN16931-CII", "FACTUR-X_EN16931"] + (["BR-FR-CII"] if french else [])

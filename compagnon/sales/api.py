@@ -320,8 +320,9 @@ class DocumentViewSet(
         return pdf_response(document)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["ubl", "cii", "facturx"],
-                                     description="default: the entity's format (BE: ubl, FR: facturx)")],
+        parameters=[OpenApiParameter("type", str, enum=["ubl", "cii", "facturx"],
+                                     description="default: the entity's format (BE: ubl, FR: facturx); "
+                                                 "named 'type' because DRF reserves 'format'")],
         responses={(200, "application/xml"): OpenApiResponse(description="UBL or CII XML"),
                    (200, "application/pdf"): OpenApiResponse(description="Factur-X PDF")},
     )
@@ -333,7 +334,7 @@ class DocumentViewSet(
         from compagnon.einvoice import services as einvoice_services
 
         document = self.get_object()
-        fmt = request.query_params.get("format") or einvoice_services.default_format(document.entity.jurisdiction)
+        fmt = request.query_params.get("type") or einvoice_services.default_format(document.entity.jurisdiction)
         data, name, mime = einvoice_services.download(document, fmt)
         response = HttpResponse(data, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

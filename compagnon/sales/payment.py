@@ -59,12 +59,26 @@ def parse(text: str) -> tuple[str, str] | None:
         digits = "".join(match.groups())
         if ogm_vcs.is_valid(digits):
             return STRUCTURED, digits
-    for match in re.finditer(r"RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}", (text or "").upper()):
-        candidate = iso11649.compact(match.group(0))
-        while len(candidate) > 4:
-            if iso11649.is_valid(candidate):
-                return CREDITOR, candidate
-            candidate = candidate[:-1]
+    tokens = re.findall(r"[0-9A-Z]+", (text or "").upper())
+    for i, token in enumerate(tokens):
+        if not re.fullmatch(r"RF\d{2}[0-9A-Z]*", token):
+            continue
+        # printed form: groups of at most four characters after "RFnn"; stop at the first word
+        candidates, current = [], token
+        for following in tokens[i + 1:]:
+            if len(following) > 4 or len(current) >= 25:
+                break
+            current += following
+            candidates.append(current)
+        candidates = [token, *candidates]
+        valid = [c for c in candidates if 5 <= len(c) <= 25 and iso11649.is_valid(c)]
+        # a trailing short word can make a longer string valid by chance (1 in 97): prefer
+        # digit-only bodies, which is what Compagnon issues, then the shortest valid form
+        digits = [c for c in valid if c[4:].isdigit()]
+        if digits:
+            return CREDITOR, max(digits, key=len)
+        if valid:
+            return CREDITOR, min(valid, key=len)
     return None
 
 

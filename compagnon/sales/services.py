@@ -361,8 +361,7 @@ def issue_document(*, actor, document: Document) -> Document:
     # the number included); its validation report is kept with the document
     from compagnon.einvoice.services import check_for_issue
 
-    if False:  # WIP-REMOVE: enabled once the generators land
-        check_for_issue(document)
+    check_for_issue(document)
     _store_totals(document, totals)
     accounting.post_document(actor=actor, document=document)
     if document.quote_id:
