@@ -323,8 +323,8 @@ class DocumentViewSet(
         parameters=[OpenApiParameter("type", str, enum=["ubl", "cii", "facturx"],
                                      description="default: the entity's format (BE: ubl, FR: facturx); "
                                                  "named 'type' because DRF reserves 'format'")],
-        responses={(200, "application/xml"): OpenApiResponse(description="UBL or CII XML"),
-                   (200, "application/pdf"): OpenApiResponse(description="Factur-X PDF")},
+        responses={(200, "application/octet-stream"): OpenApiResponse(
+            description="UBL or CII XML (application/xml), or the Factur-X PDF (application/pdf)")},
     )
     @action(detail=True, methods=["get"], url_path="einvoice")
     def einvoice(self, request, pk=None):
