@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("supplier-invoices", api.SupplierInvoiceViewSet, basename="api-supplier-invoice")
 urlpatterns = router.urls

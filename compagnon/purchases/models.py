@@ -1,0 +1,292 @@
+"""Supplier invoices received by an activity: the original file, always kept, and what was read
+from it (a draft until the purchase workflow of a later issue takes over)."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class SupplierInvoiceKind(models.TextChoices):
+    INVOICE = "invoice", pgettext_lazy("supplier invoice kind", "invoice")
+    CREDIT_NOTE = "credit_note", pgettext_lazy("supplier invoice kind", "credit note")
+
+
+class SupplierInvoiceState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("supplier invoice", "draft")
+    REJECTED = "rejected", pgettext_lazy("supplier invoice", "unreadable")
+
+
+class Syntax(models.TextChoices):
+    UBL = "ubl", _("UBL (Peppol)")
+    CII = "cii", _("CII (UN/CEFACT XML)")
+    FACTUR_X = "factur-x", _("Factur-X / ZUGFeRD PDF")
+
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+
+
+def _safe_name(filename: str, default: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", (filename or "").rsplit("/", 1)[-1]).strip(".-")
+    return name[-80:] or default
+
+
+def original_path(instance, filename):
+    # The hash prefix keeps two files of the same name apart and makes the path unguessable.
+    return (
+        f"supplier-invoices/{instance.activity_id}/{timezone.now():%Y%m}/"
+        f"{instance.sha256[:16]}-{_safe_name(filename, 'invoice')}"
+    )
+
+
+def attachment_path(instance, filename):
+    invoice = instance.invoice
+    return (
+        f"supplier-invoices/{invoice.activity_id}/{timezone.now():%Y%m}/"
+        f"{invoice.sha256[:16]}-attachments/{_safe_name(filename, 'attachment')}"
+    )
+
+
+class SupplierInvoice(models.Model):
+    """An invoice or credit note received from a supplier, as a draft of the activity.
+
+    ``state`` is "draft" when the file was read, "rejected" when it could not be (``error`` and
+    ``error_line`` say why); the file is kept in both cases. ``validation_report`` is
+    ``validation.Report.as_dict()`` (empty for a rejected file), plus ``error`` when the rule sets
+    could not run.
+    """
+
+    entity = models.ForeignKey(
+        "organisation.Entity",
+        on_delete=models.PROTECT,
+        related_name="supplier_invoices",
+        verbose_name=_("entity"),
+    )
+    activity = models.ForeignKey(
+        "members.Activity",
+        on_delete=models.PROTECT,
+        related_name="supplier_invoices",
+        verbose_name=_("activity"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=SupplierInvoiceKind.choices, blank=True
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=SupplierInvoiceState.choices,
+        default=SupplierInvoiceState.DRAFT,
+    )
+    # the file as received
+    file = models.FileField(_("original file"), upload_to=original_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    error = models.TextField(_("why it could not be read"), blank=True)
+    error_line = models.PositiveIntegerField(_("line of the error"), null=True, blank=True)
+    # what the file says
+    syntax = models.CharField(_("format"), max_length=10, choices=Syntax.choices, blank=True)
+    type_code = models.CharField(_("document type code"), max_length=3, blank=True)
+    customization_id = models.CharField(_("specification"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=200, blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    supplier_name = models.CharField(_("supplier"), max_length=200, blank=True)
+    supplier_trading_name = models.CharField(_("trading name"), max_length=200, blank=True)
+    supplier_vat_id = models.CharField(_("VAT number"), max_length=40, blank=True)
+    supplier_company_id = models.CharField(_("company number"), max_length=60, blank=True)
+    supplier_company_id_scheme = models.CharField(
+        _("company number scheme"), max_length=10, blank=True
+    )
+    supplier_endpoint = models.CharField(_("electronic address"), max_length=200, blank=True)
+    supplier_endpoint_scheme = models.CharField(
+        _("electronic address scheme"), max_length=10, blank=True
+    )
+    supplier_street = models.CharField(_("street"), max_length=200, blank=True)
+    supplier_additional_street = models.CharField(_("address line 2"), max_length=200, blank=True)
+    supplier_postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    supplier_city = models.CharField(_("city"), max_length=100, blank=True)
+    supplier_country = models.CharField(_("country"), max_length=2, blank=True)
+    supplier_iban = models.CharField(_("IBAN"), max_length=40, blank=True)
+    supplier_bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200, blank=True)
+    buyer_vat_id = models.CharField(_("buyer VAT number"), max_length=40, blank=True)
+    buyer_company_id = models.CharField(_("buyer company number"), max_length=60, blank=True)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=200, blank=True)
+    order_reference = models.CharField(_("order reference"), max_length=200, blank=True)
+    preceding_invoice = models.CharField(_("invoice corrected"), max_length=200, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=200, blank=True)
+    payment_means_code = models.CharField(_("payment means code"), max_length=4, blank=True)
+    payment_terms = models.TextField(_("payment terms"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    line_total = models.DecimalField(_("sum of lines"), **AMOUNT)
+    allowance_total = models.DecimalField(_("allowances"), **AMOUNT)
+    charge_total = models.DecimalField(_("charges"), **AMOUNT)
+    tax_exclusive = models.DecimalField(_("total excl. VAT"), **AMOUNT)
+    tax_total = models.DecimalField(_("VAT"), **AMOUNT)
+    tax_inclusive = models.DecimalField(_("total incl. VAT"), **AMOUNT)
+    prepaid = models.DecimalField(_("already paid"), **AMOUNT)
+    rounding = models.DecimalField(_("rounding"), **AMOUNT)
+    payable = models.DecimalField(_("amount due"), **AMOUNT)
+    # the official rule sets
+    validation_report = models.JSONField(_("validation report"), default=dict, blank=True)
+    validation_passed = models.BooleanField(_("passes the rules"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier invoice")
+        verbose_name_plural = _("supplier invoices")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["activity", "-created_at"])]
+        constraints = [
+            # The same file twice in one activity is one invoice paid twice waiting to happen.
+            models.UniqueConstraint(
+                fields=["activity", "sha256"], name="one_supplier_invoice_per_file_and_activity"
+            )
+        ]
+
+    def __str__(self):
+        if self.state == SupplierInvoiceState.REJECTED:
+            return self.original_name or self.file.name
+        return f"{self.supplier_name} {self.number}".strip()
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == SupplierInvoiceState.REJECTED
+
+    @property
+    def supplier_address_lines(self) -> list[str]:
+        city = f"{self.supplier_postcode} {self.supplier_city}".strip()
+        return [
+            x
+            for x in (
+                self.supplier_street,
+                self.supplier_additional_street,
+                city,
+                self.supplier_country,
+            )
+            if x
+        ]
+
+    def _fired(self, blocking: bool) -> list[dict]:
+        from compagnon.einvoice.parse import readable_location, rule_message
+
+        return [
+            {
+                **f,
+                "where": readable_location(f.get("location", "")),
+                "message": rule_message(f.get("id", ""), f.get("text", "")),
+            }
+            for f in self.validation_report.get("fired", [])
+            if (f.get("flag") in ("fatal", "error")) == blocking
+        ]
+
+    @property
+    def fired_errors(self) -> list[dict]:
+        """Fired rules that fail the invoice (flag fatal or error), ready to show."""
+        return self._fired(True)
+
+    @property
+    def fired_warnings(self) -> list[dict]:
+        return self._fired(False)
+
+
+class SupplierInvoiceLine(models.Model):
+    invoice = models.ForeignKey(
+        SupplierInvoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    line_id = models.CharField(_("line id"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    detail = models.TextField(_("details"), blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    unit_code = models.CharField(_("unit"), max_length=10, blank=True)
+    unit_price = models.DecimalField(
+        _("unit price excl. VAT"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    base_quantity = models.DecimalField(
+        _("price per quantity of"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    net_amount = models.DecimalField(_("amount excl. VAT"), **AMOUNT)
+    vat_category = models.CharField(_("VAT category"), max_length=3, blank=True)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("supplier invoice line")
+        verbose_name_plural = _("supplier invoice lines")
+        ordering = ["invoice", "position"]
+
+    def __str__(self):
+        return self.description
+
+
+class SupplierInvoiceVat(models.Model):
+    """One line of the VAT breakdown (per category and rate), as the supplier stated it."""
+
+    invoice = models.ForeignKey(
+        SupplierInvoice,
+        on_delete=models.CASCADE,
+        related_name="vat_lines",
+        verbose_name=_("invoice"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    category = models.CharField(_("VAT category"), max_length=3, blank=True)
+    rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    taxable_amount = models.DecimalField(_("taxable amount"), **AMOUNT)
+    tax_amount = models.DecimalField(_("VAT amount"), **AMOUNT)
+    exemption_reason = models.CharField(_("exemption reason"), max_length=500, blank=True)
+    exemption_code = models.CharField(_("exemption code"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier invoice VAT line")
+        verbose_name_plural = _("supplier invoice VAT lines")
+        ordering = ["invoice", "position"]
+
+    def __str__(self):
+        return f"{self.category} {self.rate}"
+
+
+class SupplierInvoiceAttachment(models.Model):
+    """A file the supplier sent with the invoice (a timesheet, a delivery note…), or the address
+    of one when it is only referenced (``uri``, never fetched)."""
+
+    invoice = models.ForeignKey(
+        SupplierInvoice,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("invoice"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    document_id = models.CharField(_("reference"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    mime_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uri = models.CharField(_("external address"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier invoice attachment")
+        verbose_name_plural = _("supplier invoice attachments")
+        ordering = ["invoice", "position"]
+
+    def __str__(self):
+        return self.filename or self.description or self.uri
