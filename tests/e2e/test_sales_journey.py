@@ -326,6 +326,16 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     response = page.context.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
+    # The e-invoice: checked at issue, Factur-X for this French entity, the CII inside the PDF.
+    panel = page.locator("section[aria-labelledby='h-einvoice']")
+    expect(panel.locator(".badge.ok")).to_be_visible()
+    facturx_link = panel.locator(f"a[href$='/documents/{invoice.pk}/einvoice/facturx/']")
+    expect(facturx_link).to_be_visible()
+    from compagnon.einvoice import facturx
+
+    download = page.context.request.get(facturx_link.get_attribute("href"))
+    assert download.ok and b"CrossIndustryInvoice" in facturx.extract(download.body())
+    expect(page.get_by_text(invoice.frozen["payment"]["reference_display"])).to_be_visible()
     assert_fits_phone(page)
     shot(page, "sales-invoice")
 
