@@ -85,6 +85,10 @@ class Command(BaseCommand):
 
         camille = activities[0]
         seed_demo_time(camille, camille.clients.order_by("id").first(), camille.memberships.first().member)
+        from compagnon.purchases.demo import seed_demo_supplier_invoices
+
+        belgian = next((a for a in activities if a.entity.jurisdiction == "BE"), None)
+        seed_demo_supplier_invoices([camille] + ([belgian] if belgian else []))
 
     def _load_people(self):
         r = rng(2026)
