@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from compagnon.core.management.commands.seed_scale import scale_entity_numbers
 from compagnon.ledger.models import Entry, JournalCounter
 from compagnon.organisation.models import Entity
-from compagnon.sales import accounting
+from compagnon.sales import accounting, payment
 from compagnon.sales.freeze import snapshot
 from compagnon.sales.models import Document, DocumentCounter, Kind, LineKind, State
 from compagnon.sales.pdf import sha256
@@ -157,6 +157,14 @@ def test_totals_snapshot_and_entry_are_what_issuing_would_store(seeded):
             (v.category, v.rate, v.taxable_amount, v.tax_amount, v.allowance_amount)
             for v in d.vat_breakdown.all()
         ] == [(c.category, c.rate, c.taxable, c.tax, c.allowances) for c in totals.categories]
+        # the payment reference issue_document sets: invoices (and deposits) only
+        if d.kind == Kind.INVOICE:
+            assert (
+                d.payment_reference
+                == payment.reference_for(d.entity.jurisdiction, d.year, d.sequence)[1]
+            ), d.number
+        else:
+            assert d.payment_reference == "", d.number
         # the frozen snapshot is exactly what freeze.snapshot gives for the stored document
         assert d.frozen == snapshot(d, lines=lines), d.number
 
@@ -198,6 +206,53 @@ def test_totals_snapshot_and_entry_are_what_issuing_would_store(seeded):
         assert entry.label == label
 
 
+def test_e_invoicing_keys_of_the_snapshot_are_filled_in(seeded):
+    """The scale entities have a bank account, so invoices carry a reference and a QR code; the
+    e-invoicing keys are really exercised (not only empty on both sides)."""
+    docs = list(documents())
+    kinds = {
+        d.entity.jurisdiction: payment.reference_for(d.entity.jurisdiction, 2026, 1)[0]
+        for d in docs
+    }
+    assert set(kinds) == {"FR", "BE"}
+    seen = defaultdict(int)
+    for d in docs:
+        f = d.frozen
+        assert f["seller"]["trade_name"] == d.activity.name
+        assert f["seller"]["endpoint_id"] and f["seller"]["street"] == d.entity.street
+        assert f["buyer"]["city"] == d.client.city
+        if d.client.is_business:
+            assert f["buyer"]["endpoint_scheme"] and f["buyer"]["endpoint_id"], d.number
+            seen["business"] += 1
+        pay = f["payment"]
+        assert pay["iban"] == d.entity.iban and pay["means"] == "58"
+        if d.kind == Kind.INVOICE:
+            kind = kinds[d.entity.jurisdiction]
+            assert pay["reference"] == d.payment_reference and pay["reference_kind"] == kind
+            assert pay["terms_days"] == (d.due_date - d.issue_date).days
+            assert pay["qr"] == payment.epc_qr_payload(
+                name=d.entity.legal_name or d.entity.name,
+                iban=d.entity.iban,
+                bic=d.entity.bic,
+                amount=d.payable,
+                kind=kind,
+                reference=d.payment_reference,
+            )
+            assert pay["qr"].startswith("BCD\n002\n1\nSCT\n"), d.number
+            seen["qr " + kind] += 1
+        else:
+            assert pay["reference"] == pay["qr"] == "" and pay["terms_days"] is None
+            assert f["references"]["credited_issue_date"] == d.credited.issue_date.isoformat()
+        if d.entity.jurisdiction == "FR":
+            assert [n["code"] for n in f["notes"]] == ["PMT", "PMD", "AAB"]
+        if f["allowances"]:
+            seen["allowances"] += 1
+        if any(v["exemption_code"] for v in f["vat"]):
+            seen["exemption"] += 1
+    assert seen["qr ogm"] and seen["qr rf"] and seen["business"], seen
+    assert seen["allowances"] and seen["exemption"], seen
+
+
 def test_numbering_is_gap_free_and_chronological(seeded):
     assert_numbering_gap_free_and_chronological()
 
@@ -233,6 +288,10 @@ def test_running_twice_adds_more_without_clashes(seeded):
         assert new.exists() and not new.filter(issue_date__lt=last_date).exists()
     assert_numbering_gap_free_and_chronological()
     call_command("check_books", stdout=StringIO())
+    # the second run's documents go to clients of the first run too: their frozen "buyer"
+    # block is built from the stored client (client_info), and still what snapshot() gives
+    for d in documents().filter(pk__gt=last_id):
+        assert d.frozen == snapshot(d, lines=list(d.lines.all())), d.number
 
 
 def test_invoices_need_the_activities_of_the_seed():

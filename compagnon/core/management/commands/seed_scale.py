@@ -20,10 +20,12 @@ What it writes (all additive, next to whatever the database already holds):
   of the seed's entities (from this run or an earlier one): 3–20 clients per invoicing activity
   (existing ones count, none beyond its invoices), 1–6 lines per document from a catalogue per
   trade, a few exempt, multi-rate or discounted documents; their VAT breakdown, totals from
-  ``sales.calculation.compute``, the frozen snapshot of ``sales.freeze.snapshot``, the ledger
-  entry of ``sales.accounting.entry_lines``; issue dates over the last 3 years (more recent ones
-  more frequent), numbered gap-free in date order per entity, series and year — the document
-  counters and the sales journal's counters end on the last numbers. A second run starts at the
+  ``sales.calculation.compute``, the frozen snapshot of ``sales.freeze.snapshot`` (e-invoicing
+  keys included: endpoints, exemption reasons, allowances, payment block with the EPC QR
+  payload, notes), the payment reference of ``sales.payment.reference_for`` on invoices, the
+  ledger entry of ``sales.accounting.entry_lines``; issue dates over the last 3 years (more
+  recent ones more frequent), numbered gap-free in date order per entity, series and year — the
+  document counters and the sales journal's counters end on the last numbers. A second run starts at the
   last date already booked, so numbers keep following the dates. PDFs are not rendered per
   document: one real PDF per entity and run (the first document's) is archived and every
   document of the run points to it, with its SHA-256 — scale data is for lists and queries, not
@@ -70,6 +72,7 @@ from compagnon.accounts.models import Role, RoleAssignment, User
 from compagnon.clients.models import Client
 from compagnon.core.demo import TRADES, kbo_from, rng, siren_from
 from compagnon.core.management.commands.seed_demo import ensure_trades
+from compagnon.jurisdictions.parties import default_peppol_id
 from compagnon.ledger import services as ledger
 from compagnon.ledger.models import Account, Entry, EntryLine, JournalCounter, PeriodLock
 from compagnon.members.models import (
@@ -83,7 +86,7 @@ from compagnon.members.models import (
     MemberStatusChange,
 )
 from compagnon.organisation.models import Entity, Office
-from compagnon.sales import accounting
+from compagnon.sales import accounting, payment
 from compagnon.sales.calculation import ROUNDING_RULE, Line, compute, money
 from compagnon.sales.freeze import _frozen_logo, snapshot
 from compagnon.sales.models import (
@@ -103,6 +106,11 @@ from compagnon.sales.pdf import sha256 as pdf_sha256
 PASSWORD = "scale"
 EMAIL_DOMAIN = "scale.test"
 CHUNK = 20_000  # members generated and written per round: bounds memory, keeps batches large
+# The scale entities' bank accounts (valid IBANs), so invoices carry an EPC QR code as real ones do.
+SCALE_IBAN = {
+    "FR": ("FR7630006000011234567890189", "AGRIFRPP"),
+    "BE": ("BE68539007547034", "GKCCBEBB"),
+}
 
 FR_CITIES = [
     ("Nantes", "44000"),
@@ -240,6 +248,104 @@ def _pick(table, x):
         if x < p:
             return value
     return table[-1][1]
+
+
+# --- payment references and the EPC QR code, as sales.payment makes them, without its overhead
+# (the first document of every chunk is checked against payment.reference_for and snapshot())
+
+QR_MAX = Decimal("999999999.99")
+
+
+def payment_reference(kind: str, year: int, sequence: int) -> str:
+    """payment.reference_for(...)[1]: the mod-97 checks in plain integer arithmetic."""
+    if kind == payment.STRUCTURED:
+        if sequence >= 10_000_000:
+            return payment.structured_communication(year, sequence)  # raises, as issuing would
+        base = f"{year % 100:02d}1{sequence:07d}"
+        return f"{base}{(int(base) % 97) or 97:02d}"
+    body = f"{year}{sequence:07d}"
+    # ISO 7064 mod 97-10 over body + "RF" + "00", the letters as their base-36 values (R=27, F=15)
+    return f"RF{98 - int(body + '271500') % 97:02d}{body}"
+
+
+def reference_display(kind: str, reference: str) -> str:
+    """payment.display(kind, reference) for the compact references payment_reference() gives."""
+    if kind == payment.STRUCTURED:
+        return f"+++{reference[:3]}/{reference[3:7]}/{reference[7:]}+++"
+    if len(reference) == 15:  # RF, 2 check digits, year, 7-digit sequence: blocks of 4
+        return f"{reference[:4]} {reference[4:8]} {reference[8:12]} {reference[12:]}"
+    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+
+
+def qr_head(entity) -> str:
+    """The EPC QR payload of payment.epc_qr_payload up to "EUR" (what depends on the seller
+    only), or "" when the seller has no IBAN (no QR code)."""
+    if not entity.iban:
+        return ""
+    name = entity.legal_name or entity.name
+    return "\n".join(
+        [
+            "BCD",
+            "002",
+            "1",
+            "SCT",
+            (entity.bic or "").replace(" ", ""),
+            name[:70],
+            entity.iban.replace(" ", "").upper(),
+            "EUR",
+        ]
+    )
+
+
+def qr_payload(head: str, kind: str, amount: Decimal, reference: str, display: str) -> str:
+    """payment.epc_qr_payload(name, iban, bic, amount, kind, reference) from qr_head()."""
+    if not head or amount < C2 or amount > QR_MAX:
+        return ""
+    if kind == payment.CREDITOR:
+        return f"{head}{amount:.2f}\n\n{reference}"
+    return f"{head}{amount:.2f}\n\n\n{display[:140]}".rstrip("\n")
+
+
+def buyer_json(
+    *,
+    name,
+    kind,
+    address,
+    country,
+    company_number,
+    vat_number,
+    email,
+    peppol_scheme,
+    peppol_id,
+    site,
+    street,
+    postcode,
+    city,
+) -> str:
+    """The frozen "buyer" block of freeze.snapshot for a client, as JSON."""
+    endpoint = (peppol_scheme, peppol_id) if peppol_id else ("", "")
+    if not endpoint[1] and kind == "company":
+        endpoint = default_peppol_id(country, company_number, vat_number)
+    return json.dumps(
+        {
+            "name": name,
+            "kind": kind,
+            "address": address,
+            "country": country,
+            "company_number": company_number,
+            "vat_number": vat_number,
+            "email": email,
+            "peppol_scheme": peppol_scheme,
+            "peppol_id": peppol_id,
+            "site": site,
+            "street": street,
+            "postcode": postcode,
+            "city": city,
+            "endpoint_scheme": endpoint[0],
+            "endpoint_id": endpoint[1],
+        },
+        ensure_ascii=False,
+    )
 
 
 @dataclass
@@ -555,6 +661,8 @@ class Generator:
                 postcode="44000",
                 city="Nantes",
                 country="FR",
+                iban=SCALE_IBAN["FR"][0],
+                bic=SCALE_IBAN["FR"][1],
                 email=f"contact-{self.seed}@{EMAIL_DOMAIN}",
                 default_language="fr",
             ),
@@ -570,6 +678,8 @@ class Generator:
                 postcode="1000",
                 city="Bruxelles",
                 country="BE",
+                iban=SCALE_IBAN["BE"][0],
+                bic=SCALE_IBAN["BE"][1],
                 email=f"info-{self.seed}@{EMAIL_DOMAIN}",
                 default_language="nl",
                 contribution_rate=Decimal("6.50"),
@@ -1331,6 +1441,7 @@ DOCUMENT_FIELDS = [
     "discount_amount",
     "quote",
     "credited",
+    "payment_reference",
     "deposit_percent",
     "currency",
     "rounding_rule",
@@ -1444,6 +1555,7 @@ class ActivityInfo:
     paused: bool
     clients: list = field(default_factory=list)  # ClientInfo tuples
     json: dict = field(default_factory=dict)  # language -> frozen "activity" block as JSON
+    name_json: str = ""  # the name as a JSON string: the seller's "trade_name"
 
 
 # ClientInfo: (id, name, language, payment terms or None, is_business, frozen "buyer" block as JSON)
@@ -1466,6 +1578,8 @@ class Books:
     rate_std: Decimal  # the standard VAT rate, as stored (2 decimals)
     rate_second: Decimal  # the next one
     rate_by_code: dict  # VAT rate code -> rate, as stored
+    reference_kind: str  # payment.reference_for's kind for this entity ("ogm" or "rf")
+    qr_head: str  # the EPC QR payload up to the amount, "" when the entity has no IBAN
     activities: list = field(default_factory=list)
     pdf_name: str = ""
     pdf_sha256: str = ""
@@ -1551,6 +1665,7 @@ class InvoiceGenerator:
             end = max(self.today, start)
             rules = entity.rules
             rates = [r.rate.quantize(C2) for r in rules.vat_rates if r.rate > 0]
+            reference_kind, _ = payment.reference_for(entity.jurisdiction, self.today.year, 1)
             out.append(
                 Books(
                     entity=entity,
@@ -1566,6 +1681,8 @@ class InvoiceGenerator:
                     rate_std=rates[0],
                     rate_second=rates[1] if len(rates) > 1 else rates[0],
                     rate_by_code={r.code: r.rate.quantize(C2) for r in rules.vat_rates},
+                    reference_kind=reference_kind,
+                    qr_head=qr_head(entity),
                 )
             )
         return out
@@ -1632,6 +1749,7 @@ class InvoiceGenerator:
                 rate=rate if rate is not None else b.entity.contribution_rate,
                 holder=holders.get(pk),
                 paused=status == ActivityStatus.PAUSED,
+                name_json=json.dumps(name, ensure_ascii=False),
             )
             b.activities.append(info)
             by_id[pk] = info
@@ -1655,26 +1773,22 @@ class InvoiceGenerator:
     @staticmethod
     def client_info(c) -> tuple:
         """What a document needs of a client, its frozen "buyer" block already in JSON."""
-        buyer = {
-            "name": c.name,
-            "kind": c.kind,
-            "address": c.address_lines,
-            "country": c.country,
-            "company_number": c.company_number,
-            "vat_number": c.vat_number,
-            "email": c.email,
-            "peppol_scheme": c.peppol_scheme,
-            "peppol_id": c.peppol_id,
-            "site": [x for x in (c.site_street, f"{c.site_postcode} {c.site_city}".strip()) if x],
-        }
-        return (
-            c.pk,
-            c.name,
-            c.language,
-            c.payment_terms_days,
-            c.kind == "company",
-            json.dumps(buyer, ensure_ascii=False),
+        buyer = buyer_json(
+            name=c.name,
+            kind=c.kind,
+            address=c.address_lines,
+            country=c.country,
+            company_number=c.company_number,
+            vat_number=c.vat_number,
+            email=c.email,
+            peppol_scheme=c.peppol_scheme,
+            peppol_id=c.peppol_id,
+            site=[x for x in (c.site_street, f"{c.site_postcode} {c.site_city}".strip()) if x],
+            street=c.street,
+            postcode=c.postcode,
+            city=c.city,
         )
+        return (c.pk, c.name, c.language, c.payment_terms_days, c.kind == "company", buyer)
 
     def pools(self) -> None:
         def unique(values):
@@ -1786,10 +1900,13 @@ class InvoiceGenerator:
             )
         return s
 
-    def template(self, b: Books, language, kind, business, categories, exemption) -> str:
+    def template(self, b: Books, language, kind, business, categories, exemption) -> tuple:
         """The parts of the snapshot that depend only on the seller, the language, the kind of
         document and client and the VAT categories: taken from the real ``snapshot()`` of a
-        stand-in document, once per combination, as a JSON fragment."""
+        stand-in document, once per combination. Returns (JSON fragment of the fixed keys, the
+        "seller" block as a JSON fragment open on its "trade_name" — the activity's name —,
+        {VAT category: (exemption code, exemption reason)}, the "payment" block as a JSON fragment
+        open after the seller's part: means, IBAN, BIC)."""
         key = (b.entity.pk, language, kind, business, categories, exemption)
         s = self._templates.get(key)
         if s is not None:
@@ -1821,12 +1938,27 @@ class InvoiceGenerator:
                 "language",
                 "currency",
                 "valid_until_display",
-                "seller",
                 "mentions",
+                "notes",
                 "exemption_code",
             )
         }
-        s = self._templates[key] = json.dumps(fixed, ensure_ascii=False)[1:-1]
+        seller = dict(snap["seller"])
+        del seller["trade_name"]
+        seller_head = (
+            '"seller": ' + json.dumps(seller, ensure_ascii=False)[:-1] + ', "trade_name": '
+        )
+        reasons = {v["category"]: (v["exemption_code"], v["exemption_reason"]) for v in snap["vat"]}
+        missing = set(categories) - set(reasons)
+        if missing:  # the stand-in lines give every category a VAT row
+            raise CommandError(f"seed_scale: no VAT row for {missing} in the template snapshot")
+        paid_to = {k: snap["payment"][k] for k in ("means", "iban", "bic")}
+        s = self._templates[key] = (
+            json.dumps(fixed, ensure_ascii=False)[1:-1],
+            seller_head,
+            reasons,
+            json.dumps(paid_to, ensure_ascii=False)[:-1],
+        )
         return s
 
     # --- the run ----------------------------------------------------------------------------------
@@ -2056,21 +2188,22 @@ class InvoiceGenerator:
                         created,
                     )
                 )
-                buyer = {
-                    "name": name,
-                    "kind": kind,
-                    "address": [x for x in (street, f"{postcode} {city}".strip()) if x],
-                    "country": country,
-                    "company_number": number,
-                    "vat_number": vat,
-                    "email": email,
-                    "peppol_scheme": peppol[0],
-                    "peppol_id": peppol[1],
-                    "site": [x for x in (site[0], f"{site[1]} {site[2]}".strip()) if x],
-                }
-                a.clients.append(
-                    (cid, name, language, terms, business, json.dumps(buyer, ensure_ascii=False))
+                buyer = buyer_json(
+                    name=name,
+                    kind=kind,
+                    address=[x for x in (street, f"{postcode} {city}".strip()) if x],
+                    country=country,
+                    company_number=number,
+                    vat_number=vat,
+                    email=email,
+                    peppol_scheme=peppol[0],
+                    peppol_id=peppol[1],
+                    site=[x for x in (site[0], f"{site[1]} {site[2]}".strip()) if x],
+                    street=street,
+                    postcode=postcode,
+                    city=city,
                 )
+                a.clients.append((cid, name, language, terms, business, buyer))
             if len(table.rows) >= 20_000:
                 self.stats["clients"] += table.flush(self.w)
         self.stats["clients"] += table.flush(self.w)
@@ -2215,6 +2348,8 @@ class InvoiceGenerator:
         date_iso, date_display, moment = self.date_iso, self.date_display, self.moment
         invoice_series, credit_series = SERIES[Kind.INVOICE], SERIES[Kind.CREDIT_NOTE]
         issued = ISSUED
+        reference_kind, qr_start = b.reference_kind, b.qr_head
+        dumps = json.dumps
         stats = self.stats
 
         def post(
@@ -2280,6 +2415,8 @@ class InvoiceGenerator:
                     "credited_date": date_display(language, credited_date),
                     "order": "",
                     "buyer": buyer_reference,
+                    "credited_issue_date": date_iso(credited_date),
+                    "deposits": [],
                 }
                 stats["credit notes"] += 1
             else:
@@ -2310,6 +2447,8 @@ class InvoiceGenerator:
                     "credited_date": "",
                     "order": order_reference,
                     "buyer": buyer_reference,
+                    "credited_issue_date": "",
+                    "deposits": [],
                 }
                 stats["invoices"] += 1
             year = d.year
@@ -2317,6 +2456,11 @@ class InvoiceGenerator:
             sequence = doc_counters.get(key, 0) + 1
             doc_counters[key] = sequence
             number = b.patterns[series].format(year=year, seq=sequence)
+            if kind == INVOICE:  # issue_document gives invoices and deposits a payment reference
+                reference = payment_reference(reference_kind, year, sequence)
+                shown = reference_display(reference_kind, reference)
+            else:
+                reference = shown = ""
 
             # totals: the EN 16931 calculation itself
             totals = compute(
@@ -2367,11 +2511,18 @@ class InvoiceGenerator:
                 else:
                     printed.append({"kind": lk, "description": desc})
                     add_line((doc_id, position, lk, desc, q, unit, p, disc, cat, rate, ZERO2))
+            fixed, seller_head, reasons, payment_head = self.template(
+                b,
+                language,
+                kind,
+                client[4],
+                frozenset([c.category for c in totals.categories]),
+                exemption,
+            )
             vat = []
-            categories = set()
             for c in totals.categories:
                 taxable, tax = c.taxable, c.tax
-                categories.add(c.category)
+                code, reason = reasons[c.category]
                 vat.append(
                     {
                         "category": c.category,
@@ -2379,6 +2530,8 @@ class InvoiceGenerator:
                         "taxable": str(taxable),
                         "tax": str(tax),
                         "allowance": str(c.allowances),
+                        "exemption_code": code,
+                        "exemption_reason": reason,
                     }
                 )
                 add_vat((doc_id, c.category, c.rate, taxable, tax, c.allowances))
@@ -2406,15 +2559,41 @@ class InvoiceGenerator:
                 "discount_percent": str(discount_percent),
                 "discount_amount": str(discount_amount),
                 "references": references,
+                "allowances": [
+                    {"category": cat, "rate": str(rate), "amount": str(amount)}
+                    for cat, rate, amount in totals.allowances
+                ],
             }
+            # the "payment" block, formatted rather than encoded (json.dumps of a dict costs
+            # twice as much): a reference and its display are ASCII letters, digits, "+", "/"
+            # and spaces, nothing to escape; the QR payload (seller's name, newlines) is encoded
+            if reference:
+                qr = qr_payload(qr_start, reference_kind, payable, reference, shown)
+                payment_json = (
+                    f'{payment_head}, "reference_kind": "{reference_kind}", '
+                    f'"reference": "{reference}", "reference_display": "{shown}", '
+                    f'"terms_days": {(due - d).days if due else "null"}, '
+                    f'"qr": {dumps(qr, ensure_ascii=False)}}}'
+                )
+            else:
+                payment_json = (
+                    f'{payment_head}, "reference_kind": "", "reference": "", '
+                    f'"reference_display": "", '
+                    f'"terms_days": {(due - d).days if due else "null"}, "qr": ""}}'
+                )
             frozen = "".join(
                 (
                     "{",
-                    self.template(b, language, kind, client[4], frozenset(categories), exemption),
-                    ', "activity": ',
+                    fixed,
+                    ", ",
+                    seller_head,
+                    a.name_json,
+                    '}, "activity": ',
                     self.activity_json(a, language),
                     ', "buyer": ',
                     client[5],
+                    ', "payment": ',
+                    payment_json,
                     ", ",
                     json.dumps(variable, ensure_ascii=False)[1:],
                 )
@@ -2450,6 +2629,7 @@ class InvoiceGenerator:
                     discount_amount,
                     None,
                     credited_id,
+                    reference,
                     None,
                     "EUR",
                     ROUNDING_RULE,
@@ -2540,6 +2720,7 @@ class InvoiceGenerator:
                         doc_id=doc_id,
                         kind=kind,
                         number=number,
+                        sequence=sequence,
                         issue_date=d,
                         due=due,
                         language=language,
@@ -2558,6 +2739,7 @@ class InvoiceGenerator:
                         if want_credit
                         else None,
                         frozen=frozen,
+                        built_reference=reference,
                         specs=specs,
                         entry_label=entry_label,
                     )
@@ -2593,6 +2775,7 @@ class InvoiceGenerator:
         doc_id,
         kind,
         number,
+        sequence,
         issue_date,
         due,
         language,
@@ -2609,6 +2792,7 @@ class InvoiceGenerator:
         order_reference,
         credited,
         frozen,
+        built_reference,
         specs,
         entry_label,
     ) -> None:
@@ -2625,6 +2809,7 @@ class InvoiceGenerator:
             state=State.ISSUED,
             series=SERIES[Kind(kind)],
             year=issue_date.year,
+            sequence=sequence,
             number=number,
             issue_date=issue_date,
             due_date=due,
@@ -2639,6 +2824,16 @@ class InvoiceGenerator:
             discount_amount=discount_amount,
             prepaid=ZERO2,
         )
+        if doc.kind in (Kind.INVOICE, Kind.DEPOSIT):  # as issue_document sets it
+            doc.payment_reference = payment.reference_for(
+                b.entity.jurisdiction, doc.year, sequence
+            )[1]
+        if doc.payment_reference != built_reference:
+            raise CommandError(
+                f"seed_scale: the payment reference of {number} differs from "
+                f"sales.payment.reference_for: expected {doc.payment_reference!r}, "
+                f"built {built_reference!r}"
+            )
         if credited:
             doc.credited = Document(pk=credited[0], number=credited[1], issue_date=credited[2])
         lines = [
