@@ -341,3 +341,45 @@ def is_entity_admin_of_activity_of(user, obj) -> bool:
 
 rules.add_perm("clients.change_client", works_in_activity_of | is_entity_admin_of_activity_of)
 rules.add_perm("sales.change_document", works_in_activity_of | is_entity_admin_of_activity_of)
+
+
+# --- money: bank statements, matching, transfers, collections ----------------------------------
+# Bookkeeping roles (accountants, administrators) import statements, match payments and prepare
+# transfers for their entity; the collections service (support agents of service "collections")
+# and administrators work litigation cases. ``obj`` is the entity, or anything with ``entity_id``
+# (a bank account, a statement, a case).
+
+
+def money_entities(user) -> frozenset[int]:
+    """Entities whose bank side this user works: accountants and administrators."""
+    scope = scope_for(user)
+    return scope.accountant_entities | scope.admin_entities
+
+
+def collections_entities(user) -> frozenset[int]:
+    """Entities whose collections cases this user works: collections support agents, admins."""
+    scope = scope_for(user)
+    support = scope.support_entities if "collections" in scope.support_services else frozenset()
+    return support | scope.admin_entities
+
+
+@rules.predicate
+def works_money_of(user, obj) -> bool:
+    entity_id = _entity_id(obj)
+    if entity_id is None and hasattr(obj, "account"):
+        entity_id = obj.account.entity_id
+    return entity_id in money_entities(user)
+
+
+@rules.predicate
+def works_collections_of(user, obj) -> bool:
+    return _entity_id(obj) in collections_entities(user)
+
+
+rules.add_perm("banking.import_statement", works_money_of)
+rules.add_perm("payments.match_payment", works_money_of)
+rules.add_perm("payouts.manage_batch", works_money_of)
+rules.add_perm("dunning.work_case", works_collections_of)
+rules.add_perm("dunning.change_plan", is_entity_admin)
+# the member decides on the automated actions of their documents (hold / OK)
+rules.add_perm("dunning.decide_action", works_in_activity_of | is_entity_admin_of_activity_of)

@@ -17,6 +17,10 @@ api_v1 = [
     path("", include("compagnon.portal.api_urls")),
     path("", include("compagnon.timesheets.api_urls")),
     path("", include("compagnon.purchases.api_urls")),
+    path("", include("compagnon.banking.api_urls")),
+    path("", include("compagnon.payments.api_urls")),
+    path("", include("compagnon.dunning.api_urls")),
+    path("", include("compagnon.payouts.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +43,10 @@ urlpatterns = [
     path("", include("compagnon.timesheets.urls")),
     path("", include("compagnon.einvoice.urls")),
     path("", include("compagnon.purchases.urls")),
+    path("", include("compagnon.banking.urls")),
+    path("", include("compagnon.payments.urls")),
+    path("", include("compagnon.dunning.urls")),
+    path("", include("compagnon.payouts.urls")),
 ]
 
 if settings.DEBUG:

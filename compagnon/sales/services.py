@@ -28,6 +28,7 @@ from .models import (
     DocumentLine,
     Kind,
     LineKind,
+    PaymentState,
     State,
     VatBreakdown,
 )
@@ -363,6 +364,9 @@ def issue_document(*, actor, document: Document) -> Document:
 
     check_for_issue(document)
     _store_totals(document, totals)
+    if document.kind in (Kind.INVOICE, Kind.DEPOSIT):
+        document.payment_state = PaymentState.AWAITING if document.payable > 0 else PaymentState.PAID
+        document.save(update_fields=["payment_state"])
     accounting.post_document(actor=actor, document=document)
     if document.quote_id:
         _refresh_quote_invoicing(document.quote)
