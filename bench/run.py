@@ -1,10 +1,12 @@
 """Measure the main pages on the demo data, load 100,000 members with seed_scale, measure again;
-then the sales side: invoice lists with N invoices, issuing throughput, PDF rendering.
+then the sales side: invoice lists with N invoices, issuing throughput, PDF rendering; and the
+e-invoices: generation and validation time per document.
 
-    python -m bench            # everything (members, then sales)
+    python -m bench            # everything (members, e-invoices, then sales)
     python -m bench members    # the member pages only
     python -m bench sales      # the sales benchmarks only (members are still seeded: invoices
                                # need activities)
+    python -m bench einvoice   # the e-invoice benchmarks only (demo data, no scale seeding)
 
 Everything happens in a database of its own (var/bench/bench.sqlite3, or BENCH_DATABASE_URL),
 recreated at each run: the developer's db.sqlite3 and var/media are never touched.
@@ -57,7 +59,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales"],
+        choices=["all", "members", "sales", "einvoice"],
         help="what to measure (default: all)",
     )
     parser.add_argument(
@@ -94,6 +96,12 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--pdf-renders", type=int, default=15, help="timed PDF renders (default 15)"
+    )
+    parser.add_argument(
+        "--einvoices",
+        type=int,
+        default=int(os.environ.get("BENCH_EINVOICES", "1000")),
+        help="varied documents of the e-invoice suite (default 1000, or $BENCH_EINVOICES)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed_scale --seed (default 1)")
     parser.add_argument(
@@ -455,25 +463,32 @@ def main(argv=None) -> int:
     baseline = (
         measure_pages(measurer, demo_users(), "baseline (demo data)") if members_suite else None
     )
+    einvoice_state = None
+    if args.suite in ("all", "einvoice"):
+        # on the demo data, before the sales suite issues invoices of its own
+        from bench import einvoice
+
+        einvoice_state = einvoice.run(args)
     sales_state = None
     if sales_suite:
         from bench import sales
 
         sales_state = sales.before_scale(args, measurer, measure_pages)
 
-    print(f"\n== seed_scale --members {args.members} --seed {args.seed}")
-    buffer = io.StringIO()
-    t = time.perf_counter()
-    call_command("seed_scale", members=args.members, seed=args.seed, stdout=buffer)
-    seed_s = time.perf_counter() - t
-    for line in buffer.getvalue().splitlines():
-        print(f"  {line}")
+    if members_suite or sales_suite:
+        print(f"\n== seed_scale --members {args.members} --seed {args.seed}")
+        buffer = io.StringIO()
+        t = time.perf_counter()
+        call_command("seed_scale", members=args.members, seed=args.seed, stdout=buffer)
+        seed_s = time.perf_counter() - t
+        for line in buffer.getvalue().splitlines():
+            print(f"  {line}")
 
-    users, picked = scale_users(args.seed)
-    print(
-        f"  busiest office {picked['busiest_office']} ({picked['busiest_office_members']:,} members): "
-        f"advisor {picked['advisor']}, member {picked['member']}"
-    )
+        users, picked = scale_users(args.seed)
+        print(
+            f"  busiest office {picked['busiest_office']} ({picked['busiest_office_members']:,} members): "
+            f"advisor {picked['advisor']}, member {picked['member']}"
+        )
     common = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "database": db,
@@ -518,6 +533,16 @@ def main(argv=None) -> int:
         path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
         grew += [r["page"] for r in sales_results["pages"] if r["flag"] == "QUERY COUNT GREW"]
+    if einvoice_state is not None:
+        einvoice_results = einvoice.report(einvoice_state)
+        results = {
+            **{k: v for k, v in common.items() if k not in ("requests_per_page", "warmup")},
+            **einvoice_results,
+            "total_seconds": round(time.perf_counter() - run_started, 1),
+        }
+        path = OUT / "einvoice-results.json"
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
     total_s = time.perf_counter() - run_started
     print(
         f"\nbench: {total_s:.0f} s in all; results in "

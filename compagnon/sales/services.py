@@ -532,7 +532,7 @@ def invoice_from_quote(
             label = _("Deposit on quote %(number)s") % {"number": quote.number}
             if percent is not None:
                 label = _("Deposit of %(percent)s%% on quote %(number)s") % {
-                    "percent": percent.normalize(),
+                    "percent": format(percent.normalize(), "f"),  # 30, never 3E+1
                     "number": quote.number,
                 }
         lines = [

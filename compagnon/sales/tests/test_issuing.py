@@ -146,6 +146,8 @@ def test_quote_deposit_then_final_invoice_deducts_the_deposit(gardener, django_c
     assert quote.number.startswith("D")
     deposit = services.invoice_from_quote(actor=member.user, quote=quote, mode="deposit", percent=D("30"))
     assert deposit.tax_exclusive == D("52.65")  # 30% of 175.50, split over the two rates
+    # the client reads "30 %", never the Decimal's exponent form "3E+1"
+    assert "30%" in deposit.lines.first().description.replace("\u00a0", "").replace(" ", "")
     deposit = issue(member, deposit, django_capture_on_commit_callbacks)
     quote.refresh_from_db()
     assert quote.state == State.PARTIALLY_INVOICED
