@@ -144,7 +144,8 @@ def _executable(path: Path):
             if documents and all((path.parent / name).is_file() for name in documents):
                 for i, name in enumerate(documents):
                     params[f"compagnon_document_{i}"] = proc.parse_xml(xml_file_name=str(path.parent / name))
-                    text = re.sub(r"""document\((['"])%s\1\)""" % re.escape(name), f"$compagnon_document_{i}", text)
+                    call = r"""document\((['"])""" + re.escape(name) + r"\1\)"
+                    text = re.sub(call, f"$compagnon_document_{i}", text)
                 declarations = "".join(f'<xsl:param name="{p}"/>' for p in params)
                 text = re.sub(r"(<xsl:stylesheet\b[^>]*>)", lambda m: m.group(1) + declarations, text, count=1)
                 executable = xslt.compile_stylesheet(stylesheet_text=text)
