@@ -163,8 +163,10 @@ def test_totals_snapshot_and_entry_are_what_issuing_would_store(seeded):
                 d.payment_reference
                 == payment.reference_for(d.entity.jurisdiction, d.year, d.sequence)[1]
             ), d.number
+            assert d.payment_state == "awaiting", d.number  # open, as issuing leaves it
         else:
             assert d.payment_reference == "", d.number
+            assert d.payment_state == "none", d.number
         # the frozen snapshot is exactly what freeze.snapshot gives for the stored document
         assert d.frozen == snapshot(d, lines=lines), d.number
 

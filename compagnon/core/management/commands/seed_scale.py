@@ -1452,6 +1452,7 @@ DOCUMENT_FIELDS = [
     "tax_inclusive",
     "prepaid",
     "payable",
+    "payment_state",
     "frozen",
     "pdf",
     "pdf_sha256",
@@ -2640,6 +2641,8 @@ class InvoiceGenerator:
                     tax_inclusive,
                     ZERO2,
                     payable,
+                    # issued invoices wait for their payment (as issue_document leaves them)
+                    "none" if kind == CREDIT_NOTE else "awaiting",
                     frozen,
                     b.pdf_name,
                     b.pdf_sha256,
