@@ -1,0 +1,244 @@
+"""Pages of outgoing transfer batches: for the accountants and administrators of an entity only;
+anyone else gets 404 on every page (the batches do not exist for them)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compagnon import permissions
+from compagnon.core.views_helpers import apply_errors, get_or_404
+
+from . import checks, selectors, services
+from .forms import BatchEditForm, BatchForm, LineForm, RefundForm
+from .models import BatchState
+
+LINE_FIELDS = ["creditor_name", "iban", "bic", "amount", "remittance_kind", "remittance", "end_to_end_id"]
+CANDIDATES_SHOWN = 30
+
+
+def _require_money_staff(request) -> None:
+    if not permissions.money_entities(request.user):
+        raise Http404
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def batch_list(request):
+    _require_money_staff(request)
+    state = request.GET.get("state", "")
+    state = state if state in BatchState.values else ""
+    entities = list(selectors.entities(request.user))
+    entity_id = _int(request.GET.get("entity"))
+    page = Paginator(selectors.batch_list(request.user, state=state, entity_id=entity_id), 25).get_page(
+        request.GET.get("page"))
+    return render(request, "payouts/batch_list.html", {
+        "page": page,
+        "state": state,
+        "states": BatchState.choices,
+        "entities": entities,
+        "entity_id": entity_id,
+    })
+
+
+@login_required
+def batch_create(request):
+    _require_money_staff(request)
+    accounts = selectors.accounts(request.user)
+    form = BatchForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.create_batch(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Batch prepared: add the transfers to make."))
+            return redirect("payout-batch-detail", pk=batch.pk)
+    return render(request, "payouts/batch_form.html", {"form": form, "has_accounts": accounts.exists()},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _batch(request, pk):
+    return get_or_404(selectors.batch_detail, request.user, pk)
+
+
+def _detail_context(request, batch, *, errors=None, edit_form=None) -> dict:
+    lines = list(selectors.lines(batch))
+    search = request.GET.get("q", "").strip()
+    context = {
+        "batch": batch,
+        "lines": lines,
+        "total": sum(line.amount for line in lines),
+        "errors": errors or {},
+        "error_lines": {key.split(".")[1] for key in (errors or {}) if key.startswith("lines.")},
+        "events": selectors.batch_history(request.user, batch),
+        "q": search,
+    }
+    for line in lines:
+        line.reference = checks.display_remittance(line.remittance_kind, line.remittance)
+    if batch.is_draft:
+        candidates = selectors.refund_candidates(request.user, batch, search=search)
+        context["candidates"] = list(candidates[:CANDIDATES_SHOWN])
+        context["more_candidates"] = len(context["candidates"]) == CANDIDATES_SHOWN
+        context["edit_form"] = edit_form or BatchEditForm(initial={
+            "requested_execution_date": batch.requested_execution_date, "scheme": batch.scheme})
+    return context
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = _batch(request, pk)
+    return render(request, "payouts/batch_detail.html", _detail_context(request, batch))
+
+
+@login_required
+@require_POST
+def batch_edit(request, pk):
+    batch = _batch(request, pk)
+    form = BatchEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_batch(actor=request.user, batch=batch, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Batch saved."))
+            return redirect("payout-batch-detail", pk=batch.pk)
+    return render(request, "payouts/batch_detail.html", _detail_context(request, batch, edit_form=form), status=400)
+
+
+def _line_page(request, batch, form, *, note=None):
+    return render(request, "payouts/line_form.html", {"batch": batch, "form": form, "note": note},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def refund_add(request, pk, document_pk):
+    batch = _batch(request, pk)
+    note = get_or_404(selectors.refund_candidate, request.user, batch, document_pk)
+    if not batch.is_draft:
+        messages.error(request, _("This batch is no longer a draft: its transfers can no longer change."))
+        return redirect("payout-batch-detail", pk=batch.pk)
+    known = selectors.known_iban(note.client) if request.method == "GET" else ""
+    form = RefundForm(request.POST or None, initial={
+        "creditor_name": note.client.name[: checks.NAME_MAX],
+        "iban": known,
+        "amount": note.payable if note.payable > 0 else note.tax_inclusive,
+        "remittance": services.refund_text(note),
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_refund_line(actor=request.user, batch=batch, credit_note=note, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Refund of credit note %(number)s added.") % {"number": note.number})
+            return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+    return _line_page(request, batch, form, note=note)
+
+
+@login_required
+def line_add(request, pk):
+    batch = _batch(request, pk)
+    if not batch.is_draft:
+        messages.error(request, _("This batch is no longer a draft: its transfers can no longer change."))
+        return redirect("payout-batch-detail", pk=batch.pk)
+    form = LineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_line(actor=request.user, batch=batch, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Transfer added."))
+            return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+    return _line_page(request, batch, form)
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def line_remove(request, pk, line_pk):
+    batch = _batch(request, pk)
+    line = get_or_404(selectors.line_detail, batch, line_pk)
+    try:
+        services.remove_line(actor=request.user, line=line)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Transfer to %(name)s removed.") % {"name": line.creditor_name})
+    return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+
+
+@login_required
+@require_POST
+def batch_generate(request, pk):
+    batch = _batch(request, pk)
+    try:
+        batch = services.generate(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+        return render(request, "payouts/batch_detail.html", _detail_context(request, batch, errors=errors),
+                      status=400)
+    messages.success(request, _("The file is ready: download it and upload it to the bank, then mark the batch "
+                                "as sent."))
+    return redirect("payout-batch-detail", pk=batch.pk)
+
+
+@login_required
+def batch_download(request, pk):
+    batch = _batch(request, pk)
+    if not batch.has_file:
+        raise Http404
+    try:
+        data = services.file_content(batch)
+    except services.FileChanged:
+        return HttpResponse(_("The kept file no longer matches the fingerprint recorded when it was generated: "
+                              "it was changed since. Do not use it; cancel the batch and prepare a new one."),
+                            status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{batch.filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def batch_mark_sent(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.mark_sent(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Batch marked as sent to the bank."))
+    return redirect("payout-batch-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.cancel(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Batch cancelled."))
+    return redirect("payout-batch-detail", pk=batch.pk)
