@@ -18,8 +18,12 @@ from compagnon.organisation.models import validate_iban
 
 
 class BankAccount(models.Model):
-    entity = models.ForeignKey("organisation.Entity", on_delete=models.PROTECT, related_name="bank_accounts",
-                               verbose_name=_("entity"))
+    entity = models.ForeignKey(
+        "organisation.Entity",
+        on_delete=models.PROTECT,
+        related_name="bank_accounts",
+        verbose_name=_("entity"),
+    )
     name = models.CharField(_("name"), max_length=120)
     iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
@@ -54,15 +58,23 @@ def statement_path(instance, filename):
 class BankStatement(models.Model):
     """One imported file. The file is always kept, a rejected one too, with the reason and place."""
 
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="statements",
-                                verbose_name=_("bank account"))
+    account = models.ForeignKey(
+        BankAccount,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("bank account"),
+    )
     format = models.CharField(_("format"), max_length=10, choices=StatementFormat.choices)
     file = models.FileField(_("file"), upload_to=statement_path)
     filename = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(max_length=64)
-    state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.IMPORTED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.IMPORTED
+    )
     error = models.TextField(_("error"), blank=True)
-    error_location = models.CharField(_("where"), max_length=200, blank=True)  # line number or XML path
+    error_location = models.CharField(
+        _("where"), max_length=200, blank=True
+    )  # line number or XML path
     statement_id = models.CharField(_("statement id"), max_length=100, blank=True)  # camt Stmt/Id
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
@@ -72,7 +84,9 @@ class BankStatement(models.Model):
     already_known = models.PositiveIntegerField(_("already known"), default=0)
     matched = models.PositiveIntegerField(_("matched automatically"), default=0)
     to_match = models.PositiveIntegerField(_("left to match"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,6 +97,21 @@ class BankStatement(models.Model):
     def __str__(self):
         return self.filename
 
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == ImportState.REJECTED
+
+    @property
+    def error_line(self) -> int | None:
+        """The line of the file where the problem is (``error_location`` is "line:place")."""
+        line = self.error_location.split(":", 1)[0]
+        return int(line) if line.isdigit() else None
+
+    @property
+    def error_place(self) -> str:
+        """The element (XML path) or the column (CSV) where the problem is."""
+        return self.error_location.split(":", 1)[1] if ":" in self.error_location else ""
+
 
 class TransactionState(models.TextChoices):
     UNMATCHED = "unmatched", pgettext_lazy("bank transaction", "to match")
@@ -92,14 +121,24 @@ class TransactionState(models.TextChoices):
 
 
 class BankTransaction(models.Model):
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="transactions",
-                                verbose_name=_("bank account"))
-    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="transactions",
-                                  verbose_name=_("statement"))
+    account = models.ForeignKey(
+        BankAccount,
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        verbose_name=_("bank account"),
+    )
+    statement = models.ForeignKey(
+        BankStatement,
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        verbose_name=_("statement"),
+    )
     fingerprint = models.CharField(max_length=64)
     booking_date = models.DateField(_("booking date"))
     value_date = models.DateField(_("value date"), null=True, blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)  # > 0 money in, < 0 money out
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2
+    )  # > 0 money in, < 0 money out
     currency = models.CharField(max_length=3, default="EUR")
     counterparty_name = models.CharField(_("counterparty"), max_length=200, blank=True)
     counterparty_iban = models.CharField(_("counterparty IBAN"), max_length=34, blank=True)
@@ -108,17 +147,27 @@ class BankTransaction(models.Model):
     structured_reference = models.CharField(_("structured reference"), max_length=35, blank=True)
     end_to_end_id = models.CharField(max_length=100, blank=True)
     bank_reference = models.CharField(max_length=100, blank=True)  # AcctSvcrRef or the bank's id
-    bank_code = models.CharField(max_length=40, blank=True)  # BkTxCd (e.g. PMNT-RCDT-ESCT), charges…
-    state = models.CharField(_("state"), max_length=10, choices=TransactionState.choices,
-                             default=TransactionState.UNMATCHED)
-    allocated = models.DecimalField(_("matched amount"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    bank_code = models.CharField(
+        max_length=40, blank=True
+    )  # BkTxCd (e.g. PMNT-RCDT-ESCT), charges…
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=TransactionState.choices,
+        default=TransactionState.UNMATCHED,
+    )
+    allocated = models.DecimalField(
+        _("matched amount"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("bank transaction")
         verbose_name_plural = _("bank transactions")
         ordering = ["-booking_date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["account", "fingerprint"], name="bank_transaction_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "fingerprint"], name="bank_transaction_once")
+        ]
         indexes = [
             models.Index(fields=["account", "state", "-booking_date"]),
             models.Index(fields=["structured_reference"]),
@@ -135,8 +184,12 @@ class BankTransaction(models.Model):
 class CsvMapping(models.Model):
     """How a bank's CSV export is read: which column holds what, date and number formats."""
 
-    account = models.OneToOneField(BankAccount, on_delete=models.CASCADE, related_name="csv_mapping",
-                                   verbose_name=_("bank account"))
+    account = models.OneToOneField(
+        BankAccount,
+        on_delete=models.CASCADE,
+        related_name="csv_mapping",
+        verbose_name=_("bank account"),
+    )
     delimiter = models.CharField(_("delimiter"), max_length=1, default=";")
     encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
     skip_rows = models.PositiveSmallIntegerField(_("rows before the header"), default=0)
@@ -145,8 +198,12 @@ class CsvMapping(models.Model):
     # column names as in the header row
     booking_date = models.CharField(_("booking date column"), max_length=100)
     value_date = models.CharField(_("value date column"), max_length=100, blank=True)
-    amount = models.CharField(_("amount column"), max_length=100, blank=True,
-                              help_text=_("One signed amount column, or the credit and debit columns below."))
+    amount = models.CharField(
+        _("amount column"),
+        max_length=100,
+        blank=True,
+        help_text=_("One signed amount column, or the credit and debit columns below."),
+    )
     credit = models.CharField(_("credit column"), max_length=100, blank=True)
     debit = models.CharField(_("debit column"), max_length=100, blank=True)
     counterparty_name = models.CharField(_("counterparty column"), max_length=100, blank=True)

@@ -31,5 +31,9 @@ def navigation(request):
         nav.append(("ledger", _("Books"), reverse("ledger-index")))
     if scope.is_member or scope.is_staff_role:
         nav.append(("clients", _("Clients"), reverse("client-list")))
+    if scope.entity_wide:
+        nav.append(("bank", _("Bank"), reverse("bank-account-list")))
+    if scope.is_accountant or scope.is_admin:
+        nav.append(("payouts", _("Transfers"), reverse("payout-batch-list")))
     nav.append(("history", _("History"), reverse("audit-list")))
     return {"nav": nav, "scope": scope}

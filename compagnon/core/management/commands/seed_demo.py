@@ -74,6 +74,9 @@ class Command(BaseCommand):
         from compagnon.members.models import Activity
 
         seed_demo_ledger(list(Entity.objects.order_by("id")))
+        from compagnon.banking.demo import seed_demo_banking
+
+        seed_demo_banking(list(Entity.objects.order_by("id")))
         seed_demo_clients({a.name: a for a in Activity.objects.select_related("entity")}, rng(2027))
         from compagnon.sales.demo import seed_demo_documents
 
