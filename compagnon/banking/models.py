@@ -131,7 +131,7 @@ class BankTransaction(models.Model):
         BankStatement,
         on_delete=models.PROTECT,
         related_name="transactions",
-        verbose_name=_("statement"),
+        verbose_name=pgettext_lazy("bank", "statement"),
     )
     fingerprint = models.CharField(max_length=64)
     booking_date = models.DateField(_("booking date"))
