@@ -34,6 +34,8 @@ def navigation(request):
     if scope.entity_wide:
         nav.append(("bank", _("Bank"), reverse("bank-account-list")))
     if scope.is_accountant or scope.is_admin:
+        nav.append(("payments", _("Payments to match"), reverse("payments-index")))
+    if scope.is_accountant or scope.is_admin:
         nav.append(("payouts", _("Transfers"), reverse("payout-batch-list")))
     nav.append(("history", _("History"), reverse("audit-list")))
     return {"nav": nav, "scope": scope}

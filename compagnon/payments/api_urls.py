@@ -1,4 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("payments/allocations", api.AllocationViewSet, basename="payments-allocation")
+router.register("payments/transactions", api.MatchingTransactionViewSet, basename="payments-transaction")
+router.register("payments/activity-money", api.ActivityMoneyViewSet, basename="payments-activity-money")
 urlpatterns = router.urls

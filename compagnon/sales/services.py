@@ -368,6 +368,11 @@ def issue_document(*, actor, document: Document) -> Document:
         document.payment_state = PaymentState.AWAITING if document.payable > 0 else PaymentState.PAID
         document.save(update_fields=["payment_state"])
     accounting.post_document(actor=actor, document=document)
+    if document.kind == Kind.CREDIT_NOTE:
+        # a credit note settles what is still unpaid on the invoice it corrects
+        from compagnon.payments.services import apply_credit_note
+
+        apply_credit_note(actor=actor, credit_note=document)
     if document.quote_id:
         _refresh_quote_invoicing(document.quote)
     _audit(
