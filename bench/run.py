@@ -59,7 +59,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice"],
+        choices=["all", "members", "sales", "einvoice", "money"],
         help="what to measure (default: all)",
     )
     parser.add_argument(
@@ -430,8 +430,42 @@ def report(baseline: dict, scale: dict, seed_s: float, members: int) -> list[dic
     return rows
 
 
+MONEY_BENCHES = [
+    # (label, module, arguments): each works in its own scratch database (name containing
+    # "bench" on PostgreSQL, from BENCH_DATABASE_URL with a suffix; a temporary SQLite otherwise)
+    ("bank import + matching", "compagnon.payments.bench", ["10000"]),
+    ("daily collections run", "compagnon.dunning.bench", []),
+]
+
+
+def run_money(args) -> int:
+    """Import of a 10,000-entry camt.053 with matching against the open invoices (budget 30 s),
+    and the daily collections run against a raw SQL selection of the same due actions (budget
+    5x). Open invoices: as many as bulk_create writes in BENCH_MONEY_SECONDS (default 60),
+    at most BENCH_MONEY_INVOICES (default 1,000,000)."""
+    import importlib.util
+    import subprocess
+
+    failures = 0
+    seconds = os.environ.get("BENCH_MONEY_SECONDS", "60")
+    invoices = os.environ.get("BENCH_MONEY_INVOICES", "1000000")
+    for label, module, extra in MONEY_BENCHES:
+        if importlib.util.find_spec(module) is None:
+            print(f"\n== {label}: {module} is not installed, skipped")
+            continue
+        env = dict(os.environ)
+        if args.database_url:
+            env["BENCH_DATABASE_URL"] = args.database_url + "_" + module.split(".")[1]
+        print(f"\n== {label} ({module})", flush=True)
+        command = [sys.executable, "-m", module, *extra, "--seconds", seconds, "--invoices", invoices]
+        failures += subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0
+    return failures
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.suite == "money":
+        return 1 if run_money(args) else 0
     run_started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}"
@@ -550,4 +584,6 @@ def main(argv=None) -> int:
     )
     if grew:
         print(f"bench: query count grew on: {', '.join(grew)}")
+    if args.suite == "all":
+        run_money(args)
     return 0
