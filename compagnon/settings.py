@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "compagnon.banking",
     "compagnon.payments",
     "compagnon.dunning",
+    "compagnon.notifications",
     "compagnon.payouts",
     "django.contrib.admin",
     "django.contrib.auth",

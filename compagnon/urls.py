@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("compagnon.banking.api_urls")),
     path("", include("compagnon.payments.api_urls")),
     path("", include("compagnon.dunning.api_urls")),
+    path("", include("compagnon.notifications.api_urls")),
     path("", include("compagnon.payouts.api_urls")),
 ]
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", include("compagnon.banking.urls")),
     path("", include("compagnon.payments.urls")),
     path("", include("compagnon.dunning.urls")),
+    path("", include("compagnon.notifications.urls")),
     path("", include("compagnon.payouts.urls")),
 ]
 

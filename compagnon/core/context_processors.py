@@ -35,6 +35,10 @@ def navigation(request):
         nav.append(("bank", _("Bank"), reverse("bank-account-list")))
     if scope.is_accountant or scope.is_admin:
         nav.append(("payments", _("Payments to match"), reverse("payments-index")))
+    if scope.is_member or scope.is_admin or "collections" in scope.support_services:
+        nav.append(("collections", _("Collections"), reverse("collections-cases")))
+    if scope.is_admin:
+        nav.append(("collection-plans", _("Collection plan"), reverse("collections-plans")))
     if scope.is_accountant or scope.is_admin:
         nav.append(("payouts", _("Transfers"), reverse("payout-batch-list")))
     nav.append(("history", _("History"), reverse("audit-list")))
