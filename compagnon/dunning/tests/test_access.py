@@ -4,6 +4,7 @@ and API); the collections service works its entity's queue; bounded query counts
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 
 from compagnon.core.tests.factories import api_token_for, staff
 from compagnon.dunning import services
@@ -13,6 +14,15 @@ from .conftest import actions_of
 
 pytestmark = pytest.mark.django_db
 
+
+
+def step_names(entity) -> tuple[str, str]:
+    """The default plan's first-reminder and formal-notice names, as stored: in the entity's
+    language (French here), which is what every page shows whoever reads it."""
+    from django.utils import translation
+
+    with translation.override(entity.default_language or "fr"):
+        return translation.gettext("First reminder"), translation.gettext("Formal notice")
 
 def api(client, user):
     return {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"}
@@ -120,7 +130,8 @@ def test_the_plan_page_is_for_administrators(make, client):
     assert page.status_code == 200 and b"Start from the recommended plan" in page.content
     client.post(f"/collections/plans/{w.entity.pk}/")
     page = client.get(f"/collections/plans/{w.entity.pk}/")
-    assert b"First reminder" in page.content and b"Formal notice" in page.content
+    first, notice = step_names(w.entity)
+    assert first.encode() in page.content and notice.encode() in page.content
     step = w.entity and services.active_plan(w.entity.pk).steps.get(order=1)
     edit = client.get(f"/collections/plans/{w.entity.pk}/steps/{step.pk}/")
     assert edit.status_code == 200 and b"Subject (German)" in edit.content
@@ -146,7 +157,8 @@ def test_panel_query_count_does_not_grow_with_the_actions(make, run, django_asse
     document = sales_selectors.document_detail(w.member.user, w.document.pk)
     with django_assert_max_num_queries(9):
         html = _render_panel(w.member.user, document)
-    assert "First reminder" in html and "Formal notice" in html and "waits for your OK" in html
+    first, notice = step_names(w.entity)
+    assert first in html and notice in html and "waits for your OK" in html
 
 
 def test_queue_and_activity_pages_have_bounded_queries(make, client, django_assert_max_num_queries):
@@ -174,8 +186,11 @@ def test_client_timeline_shows_past_and_upcoming_actions(make, run, client):
     client.force_login(w.member.user)
     page = client.get(f"/clients/{w.client.pk}/")
     assert page.status_code == 200
-    assert f"First reminder · {w.document.number}".encode() in page.content
-    assert f"Second reminder · {w.document.number}".encode() in page.content
+    first, _notice = step_names(w.entity)
+    assert f"{first} · {w.document.number}".encode() in page.content
+    with translation.override(w.entity.default_language or "fr"):
+        second = translation.gettext("Second reminder")
+    assert f"{second} · {w.document.number}".encode() in page.content
 
 
 def _render(user, source, **context):

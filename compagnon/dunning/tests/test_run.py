@@ -27,6 +27,14 @@ from .conftest import NOTIFICATIONS, TODAY, actions_of, client_emails, day, noti
 pytestmark = pytest.mark.django_db
 
 
+
+def in_document_language(document, msgid: str) -> str:
+    """What the client reads: the text in the document's language (French here), its number in."""
+    from django.utils import translation
+
+    with translation.override(document.language):
+        return translation.gettext(msgid).format(number=document.number)
+
 def test_the_recommended_plan_and_who_may_create_it(make):
     w = make(plan=False)
     with pytest.raises(PermissionDenied):
@@ -84,7 +92,7 @@ def test_execution_sends_the_email_with_the_pdf_and_french_business_amounts(make
     first = actions_of(w.document)[1]
     assert first.state == ActionState.EXECUTED and first.executed_on == day(3)
     [mail] = client_emails(mailoutbox, w.document)
-    assert mail.subject == f"Reminder: invoice {w.document.number}"
+    assert mail.subject == in_document_language(w.document, "Reminder: invoice {number}")
     assert [a[0] for a in mail.attachments] == [f"{w.document.number}.pdf"]
     assert mail.attachments[0][1].startswith(b"%PDF-")
     claim = first.result["claim"]
@@ -165,7 +173,7 @@ def test_a_formal_notice_never_goes_without_the_members_ok(make, run, mailoutbox
     a = actions_of(w.document)
     assert a[3].state == ActionState.EXECUTED
     [mail] = client_emails(mailoutbox, w.document)
-    assert mail.subject.startswith("Formal notice")
+    assert mail.subject == in_document_language(w.document, "Formal notice to pay invoice {number}")
     assert sorted(name for name, *_ in mail.attachments) == sorted(
         [f"{w.document.number}.pdf", a[3].letter.name.rsplit("/", 1)[1]])
     assert all(data.startswith(b"%PDF-") for _n, data, _m in mail.attachments)
@@ -302,7 +310,7 @@ def test_quote_follow_up(make, run, mailoutbox):
     follow.refresh_from_db()
     assert follow.state == ActionState.EXECUTED
     [mail] = client_emails(mailoutbox, w.document)
-    assert mail.subject == f"Our quote {w.document.number}" and mail.attachments[0][1].startswith(b"%PDF-")
+    assert mail.subject == in_document_language(w.document, "Our quote {number}") and mail.attachments[0][1].startswith(b"%PDF-")
     # an answered quote is not followed up
     w2 = make(quote=True)
     from compagnon.sales import services as sales
