@@ -12,3 +12,4 @@ def _media_in_tmp(settings, tmp_path):
 def _english(settings):
     """Assertions read English messages unless a test switches language itself."""
     settings.LANGUAGE_CODE = "en"
+

@@ -44,7 +44,7 @@ ID_PREFIX = "CMP"  # Compagnon: message ids CMP<batch>-<time>, end-to-end ids CM
 
 
 def _lock(batch: PayoutBatch) -> PayoutBatch:
-    return PayoutBatch.objects.select_for_update().select_related("entity", "account").get(pk=batch.pk)
+    return PayoutBatch.objects.select_for_update(of=("self",)).select_related("entity", "account").get(pk=batch.pk)
 
 
 def _require_draft(batch: PayoutBatch) -> None:
@@ -230,7 +230,7 @@ def add_refund_line(*, actor, batch: PayoutBatch, credit_note: Document, iban: s
     batch = _lock(batch)
     require(actor, PERM, batch.entity)
     _require_draft(batch)
-    note = (Document.objects.select_for_update().select_related("client", "credited", "activity")
+    note = (Document.objects.select_for_update(of=("self",)).select_related("client", "credited", "activity")
             .get(pk=credit_note.pk))
     if note.kind != Kind.CREDIT_NOTE or note.state != State.ISSUED or note.entity_id != batch.entity_id:
         raise ValidationError({"credit_note": _("Only an issued credit note of %(entity)s can be refunded "

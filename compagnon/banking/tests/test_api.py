@@ -78,7 +78,6 @@ def test_upload_a_statement_then_list_its_transactions(client, headers, be_accou
     assert listed["count"] == 2
     download = client.get(f"/api/v1/bank-statements/{statement_id}/file/", **headers)
     assert b"".join(download.streaming_content) == data("camt053_v08_kbc.xml")
-    download.close()
 
 
 def test_a_rejected_upload_answers_201_with_the_reason(client, headers, be_account):

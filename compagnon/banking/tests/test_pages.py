@@ -113,7 +113,6 @@ def test_upload_a_statement_and_read_it(logged, be_account):
     assert "2026-00104" in account_page and "6 new" in account_page
     download = logged.get(f"/bank/statements/{statement.pk}/file/")
     assert b"".join(download.streaming_content) == data("camt053_v08_kbc.xml")
-    download.close()
 
 
 def test_a_rejected_statement_shows_the_reason_and_the_place(logged, be_account):

@@ -30,7 +30,7 @@ def test_member_gets_404_on_another_members_supplier_invoice_pages(client, two_m
     assert client.get(f"{base}/{mine.pk}/").status_code == 200
     response = client.get(f"{base}/{mine.pk}/attachments/{my_attachment.pk}/")
     assert response.status_code == 200
-    response.close()
+    b"".join(response.streaming_content)  # read it: that closes the file (never response.close())
     theirs_base = f"/activities/{theirs.activity_id}/supplier-invoices"
     for url in (
         f"{theirs_base}/",
