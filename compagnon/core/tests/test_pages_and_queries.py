@@ -80,8 +80,13 @@ def test_member_home_shows_activities_and_what_needs_attention(client):
 
 def test_advisor_home_lists_followed_members_and_filters_with_htmx(client):
     office = OfficeFactory()
-    alice = MemberFactory(office=office, user__last_name="Aubert", status="applicant")
-    MemberFactory(office=office, user__last_name="Bernard", status="associate")
+    alice = MemberFactory(
+        office=office, user__first_name="Alice", user__last_name="Aubert", status="applicant"
+    )
+    # Both names are fixed: a generated first name could be "Bernard" too.
+    MemberFactory(
+        office=office, user__first_name="Jules", user__last_name="Bernard", status="associate"
+    )
     client.force_login(advisor_of(office))
     page = client.get("/home/").content.decode()
     assert "Aubert" in page and "Bernard" in page
