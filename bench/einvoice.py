@@ -896,8 +896,23 @@ def run(args) -> dict:
             else:
                 validation.validate(xml, rule_sets)
                 alone_times.append(time.perf_counter() - t)
+    print(f"  check at issue done ({time.perf_counter() - started:.0f} s)")
+
+    # baseline: each rule set as published (validation._speed_up not applied) against the
+    # rewritten one on the same every CHECK_EVERY-th documents, the order alternating
+    validation.warm_up(RULE_SETS, as_published=True)
+    published = {name: [] for name in RULE_SETS}
+    rewritten = {name: [] for name in RULE_SETS}
+    gc.collect()
+    for k, i in enumerate(checked):
+        for syntax, xmls in (("ubl", ubl_xml), ("cii", cii_xml)):
+            for name in services.rule_sets_for(snapshots[i], syntax):
+                for as_published in (True, False) if k % 2 == 0 else (False, True):
+                    t = time.perf_counter()
+                    validation.validate(xmls[i], [name], as_published=as_published)
+                    (published if as_published else rewritten)[name].append(time.perf_counter() - t)
     suite_s = time.perf_counter() - started
-    print(f"  check at issue done ({suite_s:.0f} s for the suite)")
+    print(f"  rule sets as published done ({suite_s:.0f} s for the suite)")
 
     # figures
     generation = {
@@ -920,6 +935,9 @@ def run(args) -> dict:
             [c + f for c, f in zip(cii_times, fx_times, strict=True)], per_doc["cii"]
         ),
         "check_over_validation_alone": ratio(check_times, alone_times),
+        "rewritten_over_published": {
+            name: ratio(rewritten[name], published[name]) for name in RULE_SETS if published[name]
+        },
     }
     buckets = []
     for low, high in BUCKETS:
@@ -969,6 +987,7 @@ def run(args) -> dict:
         "validation_per_rule_set": validation_stats,
         "validation_per_document": per_doc_stats,
         "check_at_issue": _stats(check_times),
+        "validation_as_published": {name: _stats(t) for name, t in published.items() if t},
         "validation_alone_default_format": _stats(alone_times),
         "checked_documents": f"every {CHECK_EVERY}th: {len(checked)}",
         "ratios": ratios,
@@ -1030,6 +1049,8 @@ def report(results: dict) -> dict:
     row("validation alone, default format", results["validation_alone_default_format"])
     row("check at issue (build + validate)", results["check_at_issue"])
     row("render_pdf (reference)", results["pdf_render"])
+    for name, stats in results["validation_as_published"].items():
+        row(f"baseline: {name} as published", stats)
 
     r = results["ratios"]
     print(
@@ -1037,6 +1058,10 @@ def report(results: dict) -> dict:
         f"CII build / CII validation {r['cii_build_over_cii_validation']:.3f}, Factur-X PDF / CII validation "
         f"{r['facturx_pdf_over_cii_validation']:.2f}; check at issue / validation alone "
         f"{r['check_over_validation_alone']:.3f}"
+    )
+    print(
+        "rule sets as run / as published (same documents, interleaved): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in r["rewritten_over_published"].items())
     )
     print(
         "rule set compile, one-off per process: "
