@@ -551,6 +551,44 @@ def _cancel_document(document, reason: str) -> int:
     return n
 
 
+def documents_paid(document_ids, *, chunk: int = 5000) -> int:
+    """Cancel the pending actions of documents that a payment has just settled, in a few queries
+    whatever their number (the bank matcher settles thousands at once); each document gets its
+    audit event and each open litigation case holding it a timeline event, as
+    :func:`refresh_document` gives one document. Documents not paid in full are left alone."""
+    from compagnon.audit.models import AuditEvent
+    from compagnon.audit.services import _param
+
+    ids = list(document_ids)
+    cancelled = 0
+    now = timezone.now()
+    for start in range(0, len(ids), chunk):
+        paid = Document.objects.filter(pk__in=ids[start:start + chunk], payment_state=PaymentState.PAID)
+        pending = AutomatedAction.objects.filter(document__in=paid, state__in=PENDING)
+        touched = set(pending.values_list("document_id", flat=True).distinct())
+        if not touched:
+            continue
+        cancelled += AutomatedAction.objects.filter(document_id__in=touched, state__in=PENDING).update(
+            state=ActionState.CANCELLED, reason=REASON_PAID, updated_at=now)
+        documents = list(Document.objects.filter(pk__in=touched).only("pk", "number", "kind", "entity_id",
+                                                                      "activity_id"))
+        AuditEvent.objects.bulk_create([
+            AuditEvent(action="collections.document_closed", object_type=Document._meta.label_lower,
+                       object_id=str(d.pk), object_repr=str(d)[:200],
+                       message=gettext_noop("Automated collections of %(document)s cancelled: %(reason)s"),
+                       params={"document": str(d), "reason": _param(REASONS[REASON_PAID])},
+                       entity_id=d.entity_id, activity_id=d.activity_id)
+            for d in documents])
+        names = {d.pk: str(d) for d in documents}
+        links = (CaseDocument.objects.filter(document_id__in=touched, case__status__in=OPEN_CASE)
+                 .values_list("case_id", "document_id"))
+        CaseEvent.objects.bulk_create([
+            CaseEvent(case_id=case_id, kind="document_paid", message=gettext_noop("%(document)s was paid"),
+                      params={"document": names[document_id]}, for_member=True)
+            for case_id, document_id in links])
+    return cancelled
+
+
 # --- the daily run -----------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from compagnon.audit.models import AuditEvent
 from compagnon.audit.services import _param  # the audit log's own conversion of params
 from compagnon.banking.models import BankTransaction, TransactionState
 from compagnon.clients.models import Client
+from compagnon.dunning.services import documents_paid
 from compagnon.ledger import services as ledger
 from compagnon.members.models import Activity
 from compagnon.sales.models import Document, Kind, PaymentState
@@ -219,6 +220,8 @@ class Plan:
         bulk_set(BankTransaction, list(self.transactions.values()), ["allocated", "state"])
         bulk_set(Allocation, list(self.credits.values()), ["used_amount"])
         AuditEvent.objects.bulk_create(self._audit, batch_size=BULK)
+        # reminders, formal notices… still planned for what is now paid are cancelled with it
+        documents_paid([pk for pk, d in self.documents.items() if d.payment_state == PaymentState.PAID])
         if self.automatic:
             AuditEvent.objects.create(
                 actor=actor, action="payment.matching_run", object_type=MatchRun._meta.label_lower,

@@ -22,6 +22,7 @@ from compagnon.audit.services import record
 from compagnon.banking.models import BankTransaction, TransactionState
 from compagnon.clients.models import Client
 from compagnon.core.services import require
+from compagnon.dunning import services as collections
 from compagnon.ledger import services as ledger
 from compagnon.sales.models import Document, Kind, PaymentState, State
 
@@ -351,4 +352,8 @@ def reverse_allocation(*, actor, allocation, reason: str = "") -> Allocation:
            message=gettext_noop("Allocation of %(amount)s EUR (%(kind)s, %(date)s) undone: %(reason)s"),
            params={"amount": f"{a.amount:.2f}", "kind": AllocationKind(a.kind).label, "date": a.date,
                    "reason": a.reversal_reason or "—"})
+    # unpaid again: the collection steps cancelled by the payment come back (announced anew)
+    for doc in docs.values():
+        if doc.kind != Kind.CREDIT_NOTE and doc.payment_state != PaymentState.PAID:
+            collections.refresh_document(doc, today=today)
     return a

@@ -366,3 +366,34 @@ def test_the_daily_task_reschedules_itself_once_per_day(make, settings):
     [queued] = [r for r in backend.results if r.task.name == "run_collections"]
     assert queued.kwargs == {"date": day(1).isoformat(), "reschedule": True}
     assert timezone.localtime(queued.task.run_after).date() == day(1)
+
+
+def test_a_bank_payment_cancels_the_planned_steps_and_undoing_it_brings_them_back(make, run):
+    """The member never sees a reminder still planned for an invoice the bank shows paid, not
+    even until the next daily run; when the accountant undoes a wrong match they come back."""
+    from compagnon.audit.models import AuditEvent
+    from compagnon.payments import services as payments
+    from compagnon.payments.matching import match_transactions
+    from compagnon.payments.models import Allocation
+    from compagnon.payments.tests.helpers import accountant, account, transaction
+
+    w = make(due_days_ago=10)
+    other = make(due_days_ago=10)  # another invoice of the same plan, not paid: untouched
+    run(0)
+    assert all(a.state == ActionState.SCHEDULED for a in actions_of(w.document).values())
+    w.document.refresh_from_db()
+    t = transaction(account(w.entity), w.document.payable, structured=w.document.payment_reference)
+
+    assert match_transactions([t], actor=accountant(w.entity)).matched == 1
+
+    a = actions_of(w.document)
+    assert all(x.state == ActionState.CANCELLED and x.reason == "paid" for x in a.values())
+    assert all(x.state == ActionState.SCHEDULED for x in actions_of(other.document).values())
+    event = AuditEvent.objects.get(action="collections.document_closed", object_id=str(w.document.pk))
+    assert event.activity_id == w.activity.pk and w.document.number in event.params["document"]
+
+    payments.reverse_allocation(actor=accountant(w.entity), allocation=Allocation.objects.get(transaction=t),
+                                reason="wrong invoice")
+    a = actions_of(w.document)
+    assert all(x.state == ActionState.SCHEDULED for x in a.values())
+    assert a[1].announce_on >= TODAY  # announced to the member again before anything goes
