@@ -375,7 +375,7 @@ def test_a_bank_payment_cancels_the_planned_steps_and_undoing_it_brings_them_bac
     from compagnon.payments import services as payments
     from compagnon.payments.matching import match_transactions
     from compagnon.payments.models import Allocation
-    from compagnon.payments.tests.helpers import accountant, account, transaction
+    from compagnon.payments.tests.helpers import account, accountant, transaction
 
     w = make(due_days_ago=10)
     other = make(due_days_ago=10)  # another invoice of the same plan, not paid: untouched
