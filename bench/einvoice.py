@@ -48,6 +48,12 @@ from decimal import Decimal as D
 DEFAULT_DOCUMENTS = 1000
 GENERATION_BUDGET_MS = 20.0  # per XML document
 VALIDATION_BUDGET_MS = 15.0  # per rule set, after warm-up
+CHARGE_REASONS = {
+    "fr": ["Frais de déplacement", "Livraison", "Majoration urgence"],
+    "nl": ["Verplaatsingskosten", "Levering", "Spoedtoeslag"],
+    "en": ["Travel costs", "Delivery", "Rush surcharge"],
+    "de": ["Fahrtkosten", "Lieferung", "Eilzuschlag"],
+}
 CHECK_EVERY = 4  # the issue-time check runs on every 4th document (with its validation alone)
 WARM_UP = 20  # untimed documents before each pass
 PDF_COUNT = 10  # distinct PDFs rendered for the Factur-X and UBL-with-PDF measures
@@ -531,7 +537,7 @@ class Variator:
             item["vat_rate"] = D(item["vat_rate"]).quantize(MONEY)
             item["discount_percent"] = D(item["discount_percent"]).quantize(MONEY)
 
-        def calc(discount_percent=D("0"), discount_amount=D("0"), prepaid=D("0")):
+        def calc(discount_percent=D("0"), discount_amount=D("0"), prepaid=D("0"), charge=D("0")):
             return compute(
                 [
                     Line(
@@ -546,6 +552,7 @@ class Variator:
                 discount_percent=discount_percent,
                 discount_amount=discount_amount,
                 prepaid=prepaid,
+                charge_amount=charge,
             )
 
         totals = calc()
@@ -558,8 +565,13 @@ class Variator:
                 discount_amount = min(
                     D(rng.randint(5, 200)), (totals.line_total / 4).quantize(MONEY)
                 )
+        # an additional charge (travel costs, delivery: BG-21) on 15 % of the invoices and credit notes
+        charge, charge_reason = D("0.00"), ""
+        if kind != "deposit" and rng.random() < 0.15:
+            charge = D(rng.choice(["12.50", "25", "30", "45", "60", "85.40"])).quantize(MONEY)
+            charge_reason = rng.choice(CHARGE_REASONS[language])
         prepaid = D("0.00")
-        totals = calc(discount_percent, discount_amount)
+        totals = calc(discount_percent, discount_amount, charge=charge)
         deposits = []
         if final:
             prepaid = money(totals.tax_inclusive * D(rng.choice(["0.2", "0.3", "0.4", "0.5"])))
@@ -572,7 +584,7 @@ class Variator:
                         ).isoformat(),
                     }
                 )
-            totals = calc(discount_percent, discount_amount, prepaid)
+            totals = calc(discount_percent, discount_amount, prepaid, charge)
         if any(c.taxable <= 0 for c in totals.categories):
             return self.variant(index)  # tiny quantities × prices rounded a category to 0: redraw
 
@@ -650,6 +662,7 @@ class Variator:
                             "taxable": str(c.taxable),
                             "tax": str(c.tax),
                             "allowance": str(c.allowances),
+                            "charge": str(c.charges),
                             "exemption_code": reasons.get(c.category, ("", ""))[0],
                             "exemption_reason": reasons.get(c.category, ("", ""))[1],
                         }
@@ -658,6 +671,7 @@ class Variator:
                     "totals": {
                         "line_total": str(totals.line_total),
                         "allowance_total": str(totals.allowance_total),
+                        "charge_total": str(totals.charge_total),
                         "tax_exclusive": str(totals.tax_exclusive),
                         "tax_total": str(totals.tax_total),
                         "tax_inclusive": str(totals.tax_inclusive),
@@ -666,6 +680,8 @@ class Variator:
                     },
                     "discount_percent": str(discount_percent),
                     "discount_amount": str(discount_amount),
+                    "charge_amount": str(charge),
+                    "charge_reason": charge_reason,
                     "mentions": mentions,
                     "references": {
                         "quote": quote
@@ -681,6 +697,10 @@ class Variator:
                     "allowances": [
                         {"category": c, "rate": str(r), "amount": str(a)}
                         for c, r, a in totals.allowances
+                    ],
+                    "charges": [
+                        {"category": c, "rate": str(r), "amount": str(a), "reason": charge_reason}
+                        for c, r, a in totals.charges
                     ],
                     "exemption_code": exemption.code if exemption else "",
                 }
@@ -715,10 +735,11 @@ class Variator:
 
 
 def check_arithmetic(snap: dict) -> None:
-    """Lines, VAT breakdown, allowances and totals agree (EN 16931 BR-CO-10..16)."""
+    """Lines, VAT breakdown, allowances, charges and totals agree (EN 16931 BR-CO-10..16)."""
     t = {k: D(v) for k, v in snap["totals"].items()}
     nets = sum((D(x["net"]) for x in snap["lines"] if x["kind"] == "item"), D("0"))
     allowances = sum((D(a["amount"]) for a in snap["allowances"]), D("0"))
+    charges = sum((D(c["amount"]) for c in snap.get("charges", [])), D("0"))
     taxable = sum((D(v["taxable"]) for v in snap["vat"]), D("0"))
     tax = sum((D(v["tax"]) for v in snap["vat"]), D("0"))
     problems = [
@@ -726,9 +747,10 @@ def check_arithmetic(snap: dict) -> None:
         for name, ok in (
             ("line_total", nets == t["line_total"]),
             ("allowance_total", allowances == t["allowance_total"]),
+            ("charge_total", charges == t["charge_total"]),
             (
                 "tax_exclusive",
-                t["tax_exclusive"] == t["line_total"] - t["allowance_total"] == taxable,
+                t["tax_exclusive"] == t["line_total"] - t["allowance_total"] + t["charge_total"] == taxable,
             ),
             ("tax_total", tax == t["tax_total"]),
             ("tax_inclusive", t["tax_inclusive"] == t["tax_exclusive"] + t["tax_total"]),
@@ -975,6 +997,7 @@ def run(args) -> dict:
                 "max": max(s["_bench"]["items"] for s in snapshots),
             },
             "with_document_discount": sum(1 for s in snapshots if s["allowances"]),
+            "with_charge": sum(1 for s in snapshots if s.get("charges")),
             "with_deposits_deducted": sum(1 for s in snapshots if s["references"]["deposits"]),
             "peppol_reachable": sum(1 for s in snapshots if services.peppol_reachable(s)),
             "ubl_bytes_mean": round(statistics.fmean(len(x) for x in ubl_xml)),
@@ -1093,6 +1116,7 @@ def report(results: dict) -> dict:
     print(
         f"variety: {v['kinds']}; {v['sellers']}; item lines {v['item_lines']['min']}–{v['item_lines']['max']} "
         f"(mean {v['item_lines']['mean']}); {v['with_document_discount']} with a document discount, "
+        f"{v['with_charge']} with an additional charge, "
         f"{v['with_deposits_deducted']} deducting deposits; regimes {v['regimes']}"
     )
     over = [

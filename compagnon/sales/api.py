@@ -17,7 +17,15 @@ from compagnon import permissions
 from compagnon.clients.models import Client
 
 from . import services
-from .models import CatalogueItem, Document, DocumentLine, Kind, State, VatBreakdown
+from .models import (
+    CHARGE_REASON_REQUIRED,
+    CatalogueItem,
+    Document,
+    DocumentLine,
+    Kind,
+    State,
+    VatBreakdown,
+)
 
 
 class LineSerializer(serializers.ModelSerializer):
@@ -40,7 +48,7 @@ class LineSerializer(serializers.ModelSerializer):
 class VatSerializer(serializers.ModelSerializer):
     class Meta:
         model = VatBreakdown
-        fields = ["category", "rate", "taxable_amount", "tax_amount", "allowance_amount"]
+        fields = ["category", "rate", "taxable_amount", "tax_amount", "allowance_amount", "charge_amount"]
 
 
 class EInvoiceSummarySerializer(serializers.Serializer):
@@ -79,11 +87,14 @@ class DocumentSerializer(serializers.ModelSerializer):
             "exemption_code",
             "discount_percent",
             "discount_amount",
+            "charge_amount",
+            "charge_reason",
             "quote",
             "credited",
             "currency",
             "line_total",
             "allowance_total",
+            "charge_total",
             "tax_exclusive",
             "tax_total",
             "tax_inclusive",
@@ -110,6 +121,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "currency",
             "line_total",
             "allowance_total",
+            "charge_total",
             "tax_exclusive",
             "tax_total",
             "tax_inclusive",
@@ -152,6 +164,15 @@ class DocumentSerializer(serializers.ModelSerializer):
         if request is None:
             return None
         return request.build_absolute_uri(f"/api/v1/documents/{obj.pk}/pdf/")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        current = self.instance if isinstance(self.instance, Document) else None
+        amount = attrs.get("charge_amount", getattr(current, "charge_amount", None))
+        reason = attrs.get("charge_reason", getattr(current, "charge_reason", ""))
+        if amount and not (reason or "").strip():
+            raise serializers.ValidationError({"charge_reason": [CHARGE_REASON_REQUIRED]})
+        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -2,10 +2,13 @@
 
 Rounding points (ROUND_HALF_UP to 2 decimals), as the standard defines them:
 - BT-131 line net amount = quantity × net price − line discount, rounded;
-- document-level allowances (BT-92) are split per VAT category and rounded;
-- BT-116 category taxable amount = Σ line net amounts − Σ allowances of the category;
+- document-level allowances (BT-92) and charges (BT-99) are split per VAT category in proportion
+  to the category's line nets and rounded (a charge such as travel costs follows the VAT of the
+  work it belongs to);
+- BT-116 category taxable amount = Σ line net amounts − Σ allowances + Σ charges of the category;
 - BT-117 category tax = BT-116 × rate, rounded once per category (never per line);
-- BT-106 Σ line nets; BT-107 Σ allowances; BT-109 = BT-106 − BT-107; BT-110 = Σ BT-117;
+- BT-106 Σ line nets; BT-107 Σ allowances; BT-108 Σ charges; BT-109 = BT-106 − BT-107 + BT-108;
+  BT-110 = Σ BT-117;
   BT-112 = BT-109 + BT-110; BT-113 prepaid; BT-115 = BT-112 − BT-113.
 """
 
@@ -49,10 +52,11 @@ class CategoryTotal:
     rate: Decimal
     lines: Decimal = Decimal("0.00")
     allowances: Decimal = Decimal("0.00")
+    charges: Decimal = Decimal("0.00")
 
     @property
     def taxable(self) -> Decimal:  # BT-116
-        return self.lines - self.allowances
+        return self.lines - self.allowances + self.charges
 
     @property
     def tax(self) -> Decimal:  # BT-117
@@ -65,6 +69,7 @@ class Totals:
     categories: list[CategoryTotal]
     allowances: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (category, rate, amount)
     prepaid: Decimal = Decimal("0.00")
+    charges: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # (category, rate, amount)
 
     @property
     def line_total(self) -> Decimal:  # BT-106
@@ -75,8 +80,12 @@ class Totals:
         return sum((a for _, _, a in self.allowances), Decimal("0.00"))
 
     @property
+    def charge_total(self) -> Decimal:  # BT-108
+        return sum((a for _, _, a in self.charges), Decimal("0.00"))
+
+    @property
     def tax_exclusive(self) -> Decimal:  # BT-109
-        return self.line_total - self.allowance_total
+        return self.line_total - self.allowance_total + self.charge_total
 
     @property
     def tax_total(self) -> Decimal:  # BT-110
@@ -107,7 +116,7 @@ def split_allowance(amount: Decimal, bases: dict[tuple[str, Decimal], Decimal]) 
 
 
 def compute(lines: list[Line], *, discount_percent: Decimal = Decimal("0"), discount_amount: Decimal = Decimal("0"),
-            prepaid: Decimal = Decimal("0")) -> Totals:
+            prepaid: Decimal = Decimal("0"), charge_amount: Decimal = Decimal("0")) -> Totals:
     nets = [line.net for line in lines]
     by_cat: dict[tuple[str, Decimal], CategoryTotal] = {}
     for line, net in zip(lines, nets, strict=True):
@@ -123,9 +132,13 @@ def compute(lines: list[Line], *, discount_percent: Decimal = Decimal("0"), disc
             allowances[k] += share
     for k, amount in allowances.items():
         by_cat[k].allowances = amount
+    charges = split_allowance(money(charge_amount), bases) if charge_amount else {}
+    for k, amount in charges.items():
+        by_cat[k].charges = amount
     return Totals(
         line_nets=nets,
         categories=sorted(by_cat.values(), key=lambda c: (c.category, -c.rate)),
         allowances=[(k[0], k[1], a) for k, a in sorted(allowances.items()) if a],
         prepaid=money(prepaid),
+        charges=[(k[0], k[1], a) for k, a in sorted(charges.items()) if a],
     )

@@ -15,7 +15,15 @@ from compagnon import jurisdictions
 from compagnon.clients.models import DOCUMENT_LANGUAGES
 from compagnon.jurisdictions.base import ZERO_RATE_CATEGORIES
 
-from .models import UNIT_CHOICES, VAT_CATEGORY_CHOICES, CatalogueItem, Document, Kind, LineKind
+from .models import (
+    CHARGE_REASON_REQUIRED,
+    UNIT_CHOICES,
+    VAT_CATEGORY_CHOICES,
+    CatalogueItem,
+    Document,
+    Kind,
+    LineKind,
+)
 
 UNITS = {code for code, _label in UNIT_CHOICES}
 SPACES = (" ", "\u00a0", "\u202f", "'")
@@ -177,12 +185,18 @@ class DocumentForm(forms.Form):
     discount_amount = TypedDecimalField(label=_label(Document, "discount_amount"), required=False,
                                         min_value=Decimal("0"), max_digits=12, decimal_places=2, places=2,
                                         help_text=_("Excl. VAT, spread over the VAT rates."))
+    charge_amount = TypedDecimalField(label=_label(Document, "charge_amount"), required=False,
+                                      min_value=Decimal("0"), max_digits=12, decimal_places=2, places=2,
+                                      help_text=_("Excl. VAT, spread over the VAT rates like the lines."))
+    charge_reason = forms.CharField(label=_label(Document, "charge_reason"), required=False, max_length=100,
+                                    help_text=Document._meta.get_field("charge_reason").help_text)
     exemption_code = forms.ChoiceField(label=_label(Document, "exemption_code"), required=False,
                                        help_text=_("Printed on the document when a line is exempt, "
                                                    "reverse-charged, exported or outside the scope of VAT."))
 
     FIELDS = ["title", "buyer_reference", "order_reference", "language", "valid_until", "intro",
-              "closing", "terms", "discount_percent", "discount_amount", "exemption_code"]
+              "closing", "terms", "discount_percent", "discount_amount", "charge_amount", "charge_reason",
+              "exemption_code"]
 
     def __init__(self, *args, document: Document, **kwargs):
         if "initial" not in kwargs and not args:
@@ -200,9 +214,11 @@ class DocumentForm(forms.Form):
         for name in ("intro", "closing", "terms"):
             if name in data:  # browsers send textarea line breaks as CRLF
                 data[name] = (data[name] or "").replace("\r\n", "\n")
-        for name in ("discount_percent", "discount_amount"):
+        for name in ("discount_percent", "discount_amount", "charge_amount"):
             if name in data and data[name] is None:
                 data[name] = Decimal("0")
+        if data.get("charge_amount") and not (data.get("charge_reason") or "").strip():
+            self.add_error("charge_reason", CHARGE_REASON_REQUIRED)
         return data
 
     def service_fields(self) -> dict:

@@ -129,17 +129,19 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
             "lines": printed_lines,
             "vat": [
                 {"category": c.category, "rate": str(c.rate), "taxable": str(c.taxable), "tax": str(c.tax),
-                 "allowance": str(c.allowances),
+                 "allowance": str(c.allowances), "charge": str(c.charges),
                  "exemption_code": reasons.get(c.category, ("", ""))[0],
                  "exemption_reason": reasons.get(c.category, ("", ""))[1]}
                 for c in totals.categories
             ],
             "totals": {
                 "line_total": str(totals.line_total), "allowance_total": str(totals.allowance_total),
+                "charge_total": str(totals.charge_total),
                 "tax_exclusive": str(totals.tax_exclusive), "tax_total": str(totals.tax_total),
                 "tax_inclusive": str(totals.tax_inclusive), "prepaid": str(totals.prepaid), "payable": str(totals.payable),
             },
             "discount_percent": str(document.discount_percent), "discount_amount": str(document.discount_amount),
+            "charge_amount": f"{document.charge_amount:.2f}", "charge_reason": document.charge_reason,
             "mentions": mentions,
             "references": {
                 "quote": document.quote.number if document.quote_id else "",
@@ -153,6 +155,11 @@ def snapshot(document, *, lines=None, totals=None, freeze_logo: bool = True) -> 
             "allowances": [
                 {"category": category, "rate": str(rate), "amount": str(amount)}
                 for category, rate, amount in totals.allowances
+            ],
+            # document-level charges (BG-21), split per VAT category the same way
+            "charges": [
+                {"category": category, "rate": str(rate), "amount": str(amount), "reason": document.charge_reason}
+                for category, rate, amount in totals.charges
             ],
             "payment": {
                 "means": "58" if entity.iban else "",  # UNCL 4461: SEPA credit transfer

@@ -120,6 +120,13 @@ class Document(models.Model):
                                            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
     discount_amount = models.DecimalField(_("document discount (amount)"), max_digits=12, decimal_places=2, default=Decimal("0"),
                                           validators=[MinValueValidator(Decimal("0"))])
+    # a document-level charge (BG-21): travel costs, delivery, an urgency surcharge… split over the
+    # VAT categories of the lines like the amount discount
+    charge_amount = models.DecimalField(_("additional charge (amount)"), max_digits=12, decimal_places=2,
+                                        default=Decimal("0"), db_default=Decimal("0"),
+                                        validators=[MinValueValidator(Decimal("0"))])
+    charge_reason = models.CharField(_("additional charge (what for)"), max_length=100, blank=True, default="",
+                                     db_default="", help_text=_("For example: travel costs, delivery."))
     # links
     quote = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices",
                               verbose_name=_("quote"), limit_choices_to={"kind__in": [Kind.QUOTE, Kind.STATEMENT]})
@@ -134,6 +141,8 @@ class Document(models.Model):
     rounding_rule = models.CharField(max_length=40, default=ROUNDING_RULE, editable=False)
     line_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))  # BT-106
     allowance_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))  # BT-107
+    charge_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"),
+                                       db_default=Decimal("0"))  # BT-108
     tax_exclusive = models.DecimalField(_("total excl. VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))  # BT-109
     tax_total = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))  # BT-110
     tax_inclusive = models.DecimalField(_("total incl. VAT"), max_digits=14, decimal_places=2, default=Decimal("0"))  # BT-112
@@ -208,7 +217,8 @@ class Document(models.Model):
 
     def compute_totals(self, lines=None):
         return compute(self.calculation_lines(lines), discount_percent=self.discount_percent,
-                       discount_amount=self.discount_amount, prepaid=self.prepaid)
+                       discount_amount=self.discount_amount, prepaid=self.prepaid,
+                       charge_amount=self.charge_amount)
 
 
 class LineKind(models.TextChoices):
@@ -240,6 +250,10 @@ class DocumentLine(models.Model):
         return self.description[:60]
 
 
+# a charge prints with what it is for (EN 16931 BR-CO-22 wants a reason); forms and the API say it
+CHARGE_REASON_REQUIRED = _("Say what the additional charge is for: it is printed on the document.")
+
+
 class VatBreakdown(models.Model):
     """BG-23: one row per VAT category and rate of an issued (or saved draft) document."""
 
@@ -249,6 +263,8 @@ class VatBreakdown(models.Model):
     taxable_amount = models.DecimalField(max_digits=14, decimal_places=2)  # BT-116
     tax_amount = models.DecimalField(max_digits=14, decimal_places=2)  # BT-117
     allowance_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    charge_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"),
+                                        db_default=Decimal("0"))
 
     class Meta:
         ordering = ["category", "-rate"]

@@ -20,6 +20,7 @@ from . import accounting, payment
 from .calculation import money
 from .freeze import snapshot
 from .models import (
+    CHARGE_REASON_REQUIRED,
     QUOTE_TRANSITIONS,
     SERIES,
     CatalogueItem,
@@ -44,6 +45,8 @@ DRAFT_FIELDS = [
     "valid_until",
     "discount_percent",
     "discount_amount",
+    "charge_amount",
+    "charge_reason",
     "exemption_code",
 ]
 LINE_FIELDS = [
@@ -188,6 +191,7 @@ def _save_lines(document, lines: list[dict], rules=None) -> None:
 def _store_totals(document, totals) -> None:
     document.line_total = totals.line_total
     document.allowance_total = totals.allowance_total
+    document.charge_total = totals.charge_total
     document.tax_exclusive = totals.tax_exclusive
     document.tax_total = totals.tax_total
     document.tax_inclusive = totals.tax_inclusive
@@ -197,6 +201,7 @@ def _store_totals(document, totals) -> None:
         update_fields=[
             "line_total",
             "allowance_total",
+            "charge_total",
             "tax_exclusive",
             "tax_total",
             "tax_inclusive",
@@ -215,6 +220,7 @@ def _store_totals(document, totals) -> None:
                 taxable_amount=c.taxable,
                 tax_amount=c.tax,
                 allowance_amount=c.allowances,
+                charge_amount=c.charges,
             )
             for c in totals.categories
         ]
@@ -303,6 +309,8 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
         errors["client"] = _(
             "The client's address is incomplete (street, postcode and city are required on an invoice)."
         )
+    if document.charge_amount and not document.charge_reason.strip():
+        errors["charge_reason"] = CHARGE_REASON_REQUIRED
     categories = {line.vat_category for line in lines if line.kind == LineKind.ITEM}
     if categories & BUYER_VAT_REQUIRED:
         vat = (client.vat_number or "").replace(" ", "")
@@ -509,6 +517,8 @@ def invoice_from_quote(
             prepaid=prepaid,
             discount_percent=quote.discount_percent,
             discount_amount=quote.discount_amount,
+            charge_amount=quote.charge_amount,
+            charge_reason=quote.charge_reason,
             **common,
         )
         _store_totals(doc, doc.compute_totals())
@@ -603,6 +613,8 @@ def credit_note_for(*, actor, invoice: Document, lines: list[dict] | None = None
         lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in invoice.lines.all()]
     return create_document(
         discount_amount=invoice.discount_amount if full else Decimal("0"),
+        charge_amount=invoice.charge_amount if full else Decimal("0"),
+        charge_reason=invoice.charge_reason if full else "",
         actor=actor,
         activity=invoice.activity,
         client=invoice.client,

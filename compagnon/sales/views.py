@@ -275,7 +275,8 @@ def _editor_context(request, document, *, form=None, rows=None, line_errors=(), 
         "saved": saved if saved is not None else not (line_errors or error or (form.is_bound and form.errors)),
         "vat_choices": vats, "units": UNIT_CHOICES, "show_exemption": exempt,
         "more_open": bool(document.closing or document.terms or document.discount_percent
-                          or document.discount_amount or (form.is_bound and form.errors)),
+                          or document.discount_amount or document.charge_amount
+                          or (form.is_bound and form.errors)),
         "templates": [_blank_row(document, kind, key="__KEY__") for kind in LineKind.values],
         "catalogue": list(selectors.catalogue(request.user, document.activity)),
         "catalogue_url": reverse("catalogue", args=[document.activity_id]),

@@ -87,6 +87,24 @@ def fr_b2c_amount_discount():
                  discount_amount=D("10"))
 
 
+def fr_b2b_travel_costs():
+    """A gardener's invoice with travel costs (a document-level charge, BG-21) and an amount
+    discount, over two rates: both are split over the rates, taxed with the work."""
+    member, activity = seller("FR")
+    client = business_client(activity, "FR")
+    return issue(member, activity, client, [_line("Taille de haies", "6", "42"),
+                                            _line("Plants de lavande", "12", "6.50", rate="10", unit="C62")],
+                 charge_amount=D("45"), charge_reason="Frais de déplacement", discount_amount=D("20"))
+
+
+def be_b2b_delivery_charge():
+    member, activity = seller("BE")
+    client = business_client(activity, "BE")
+    return issue(member, activity, client, [_line("Renovatie badkamer", "10", "48", rate="6"),
+                                            _line("Materiaal", "1", "250", rate="21", unit="LS")],
+                 charge_amount=D("30"), charge_reason="Levering materiaal", discount_percent=D("5"))
+
+
 def fr_exempt_training():
     member, activity = seller("FR")
     client = business_client(activity, "FR")
@@ -177,6 +195,8 @@ def all_documents() -> dict:
     docs = {
         "fr_b2b_several_rates": fr_b2b_several_rates(),
         "fr_b2c_amount_discount": fr_b2c_amount_discount(),
+        "fr_b2b_travel_costs": fr_b2b_travel_costs(),
+        "be_b2b_delivery_charge": be_b2b_delivery_charge(),
         "fr_exempt_training": fr_exempt_training(),
         "fr_intra_eu_to_belgium": fr_intra_eu_to_belgium(),
         "fr_export_outside_eu": fr_export_outside_eu(),

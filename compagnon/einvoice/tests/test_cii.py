@@ -28,7 +28,8 @@ SETTLEMENT = "//ram:ApplicableHeaderTradeSettlement"
 TOTALS = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 
 SIMPLE = [
-    "fr_b2b_several_rates", "fr_b2c_amount_discount", "fr_exempt_training", "fr_intra_eu_to_belgium",
+    "fr_b2b_several_rates", "fr_b2c_amount_discount", "fr_b2b_travel_costs", "be_b2b_delivery_charge",
+    "fr_exempt_training", "fr_intra_eu_to_belgium",
     "fr_export_outside_eu", "fr_franchise", "be_b2b_two_rates", "be_reverse_charge", "be_zero_rate",
     "be_outside_scope", "be_b2c",
 ]
@@ -266,3 +267,14 @@ def test_a_factur_x_pdf_embeds_the_cii_and_gives_it_back_byte_for_byte(monkeypat
 def test_embedding_refuses_an_invalid_cii():
     with pytest.raises(facturx.InvalidInvoice):
         facturx.embed(b"%PDF-1.7\n", b"<rsm:CrossIndustryInvoice xmlns:rsm='" + cii.RSM.encode() + b"'/>")
+
+
+def test_travel_costs_travel_as_document_level_charges():
+    snapshot = scenarios.fr_b2b_travel_costs().frozen
+    xml = cii.build(snapshot)
+    charges = f"{SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator='true']"
+    assert sorted(xpath(xml, f"{charges}/ram:ActualAmount")) == sorted(c["amount"] for c in snapshot["charges"])
+    assert set(xpath(xml, f"{charges}/ram:Reason")) == {"Frais de déplacement"}
+    assert xpath(xml, f"{TOTALS}/ram:ChargeTotalAmount") == ["45.00"]
+    report = validation.validate(xml, rule_sets(snapshot))
+    assert report.passed, fired(report)

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 NS = {"cac": ubl.CAC, "cbc": ubl.CBC}
 
 SCENARIOS = [
-    "fr_b2b_several_rates", "fr_b2c_amount_discount", "fr_exempt_training", "fr_intra_eu_to_belgium",
+    "fr_b2b_several_rates", "fr_b2c_amount_discount", "fr_b2b_travel_costs", "be_b2b_delivery_charge",
+    "fr_exempt_training", "fr_intra_eu_to_belgium",
     "fr_export_outside_eu", "fr_franchise", "be_b2b_two_rates", "be_reverse_charge", "be_zero_rate",
     "be_outside_scope", "be_b2c", "fr_deposit", "fr_final", "fr_credited_invoice", "fr_credit_note",
     "be_deposit", "be_final", "be_credited_invoice", "be_credit_note",
@@ -140,6 +141,23 @@ def test_totals_allowances_and_vat_breakdown(snapshots):
     assert text(root, "cac:OrderReference/cbc:ID") == "PO-4471"
     assert text(root, "cbc:Note").startswith("#PMT#")
     assert "#PMD#" in text(root, "cbc:Note") and "#AAB#" in text(root, "cbc:Note")
+
+
+def test_an_additional_charge_is_a_document_level_charge_per_vat_rate(snapshots):
+    snapshot = snapshots["be_b2b_delivery_charge"]
+    assert len(snapshot["charges"]) == 2 and snapshot["totals"]["charge_total"] == "30.00"
+    root = tree(ubl.build(snapshot))
+    charges = root.xpath("cac:AllowanceCharge[cbc:ChargeIndicator='true']", namespaces=NS)
+    assert {(text(c, "cac:TaxCategory/cbc:Percent"), text(c, "cbc:Amount"), text(c, "cbc:AllowanceChargeReason"))
+            for c in charges} == {(ubl._plain(c["rate"]), c["amount"], "Levering materiaal")
+                                  for c in snapshot["charges"]}
+    assert sum(D(text(c, "cbc:Amount")) for c in charges) == D("30.00")
+    monetary = "cac:LegalMonetaryTotal/cbc:"
+    assert text(root, monetary + "ChargeTotalAmount") == "30.00"
+    # BT-109 = lines − allowances + charges, and each rate's base includes its share
+    assert D(text(root, monetary + "TaxExclusiveAmount")) == (
+        D(text(root, monetary + "LineExtensionAmount")) - D(text(root, monetary + "AllowanceTotalAmount"))
+        + D("30.00"))
 
 
 @pytest.mark.parametrize("name,category", [

@@ -19,15 +19,20 @@ lines = st.lists(
 )
 
 
-@given(lines, st.decimals(min_value=D("0"), max_value=D("100"), places=2), st.decimals(min_value=D("0"), max_value=D("50000"), places=2))
-def test_totals_follow_the_en16931_identities(lines, pct, amount):
+@given(lines, st.decimals(min_value=D("0"), max_value=D("100"), places=2), st.decimals(min_value=D("0"), max_value=D("50000"), places=2),
+       st.decimals(min_value=D("0"), max_value=D("5000"), places=2))
+def test_totals_follow_the_en16931_identities(lines, pct, amount, charge):
     amount = min(amount, sum((line.net for line in lines), D("0")) * (D(100) - pct) / D(100))
-    t = compute(lines, discount_percent=pct, discount_amount=money(amount))
-    for value in (t.line_total, t.allowance_total, t.tax_exclusive, t.tax_total, t.tax_inclusive, t.payable):
+    t = compute(lines, discount_percent=pct, discount_amount=money(amount), charge_amount=charge)
+    for value in (t.line_total, t.allowance_total, t.charge_total, t.tax_exclusive, t.tax_total, t.tax_inclusive,
+                  t.payable):
         assert value == value.quantize(D("0.01")), "every total has 2 decimals"
     assert t.line_total == sum(t.line_nets, D("0"))  # BT-106
     assert t.allowance_total == sum(c.allowances for c in t.categories)  # BT-107 = Σ allowances
-    assert t.tax_exclusive == t.line_total - t.allowance_total  # BT-109
+    assert t.charge_total == sum(c.charges for c in t.categories)  # BT-108 = Σ charges
+    if t.line_total:  # a charge is spread over the lines' VAT rates: all of it, to the cent
+        assert t.charge_total == charge
+    assert t.tax_exclusive == t.line_total - t.allowance_total + t.charge_total  # BT-109
     assert t.tax_exclusive == sum(c.taxable for c in t.categories)  # Σ BT-116
     assert t.tax_total == sum(c.tax for c in t.categories)  # BT-110
     assert t.tax_inclusive == t.tax_exclusive + t.tax_total  # BT-112
@@ -63,3 +68,14 @@ def test_a_fixed_discount_is_split_over_the_rates_and_prepaid_is_deducted():
     assert t.tax_exclusive == D("360.00")
     assert t.tax_total == D("54.00") + D("4.95")
     assert t.payable == t.tax_inclusive - D("100.00")
+
+
+def test_an_additional_charge_follows_the_vat_of_the_work_and_is_taxed_with_it():
+    # travel costs of 50 on 300 of work at 20 % and 100 of books at 5.5 %: 37.50 and 12.50
+    t = compute([Line(D("1"), D("300"), "S", D("20")), Line(D("1"), D("100"), "S", D("5.5"))],
+                charge_amount=D("50"))
+    assert {c.rate: c.charges for c in t.categories} == {D("20"): D("37.50"), D("5.5"): D("12.50")}
+    assert {c.rate: c.taxable for c in t.categories} == {D("20"): D("337.50"), D("5.5"): D("112.50")}
+    assert t.charge_total == D("50.00") and t.tax_exclusive == D("450.00")
+    assert t.tax_total == D("67.50") + D("6.19")
+    assert sorted(t.charges) == [("S", D("5.5"), D("12.50")), ("S", D("20"), D("37.50"))]

@@ -257,3 +257,24 @@ def test_the_client_page_shows_the_documents_in_the_timeline(gardener, client, d
     stranger, _ = member_with_activity(OfficeFactory(entity=activity.entity))
     client.force_login(stranger.user)
     assert client.get(f"/clients/{c.pk}/").status_code == 404
+
+
+def test_api_takes_an_additional_charge_only_with_what_it_is_for(gardener, client):
+    member, activity, c = gardener
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(member.user)}"}
+    payload = {"kind": "invoice", "activity": activity.pk, "client": c.pk, "charge_amount": "30",
+               "lines": [{"description": "Pruning", "quantity": "2", "unit": "HUR", "unit_price": "45",
+                          "vat_category": "S", "vat_rate": "20"}]}
+    refused = client.post("/api/v1/documents/", payload, content_type="application/json", **auth)
+    assert refused.status_code == 400
+    assert "what the additional charge is for" in str(refused.json()["error"]["fields"]["charge_reason"])
+    created = client.post("/api/v1/documents/", {**payload, "charge_reason": "Travel costs"},
+                          content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["charge_total"], body["tax_exclusive"], body["tax_inclusive"]) == ("30.00", "120.00", "144.00")
+    assert body["vat_breakdown"][0]["charge_amount"] == "30.00"
+    # the charge can be changed, but not left without its reason
+    emptied = client.patch(f"/api/v1/documents/{body['id']}/", {"charge_reason": ""},
+                           content_type="application/json", **auth)
+    assert emptied.status_code == 400

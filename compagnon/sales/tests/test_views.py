@@ -23,8 +23,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def editor_data(lines=(), **header):
     """What the editor posts: the header fields and one ``line_*`` value per row, in page order."""
     data = {"title": "", "buyer_reference": "", "order_reference": "", "language": "fr", "intro": "",
-            "closing": "", "terms": "", "discount_percent": "", "discount_amount": "", "exemption_code": "",
-            "valid_until": ""}
+            "closing": "", "terms": "", "discount_percent": "", "discount_amount": "", "charge_amount": "",
+            "charge_reason": "", "exemption_code": "", "valid_until": ""}
     data.update(header)
     columns = {f"line_{name}": [] for name in LINE_INPUTS}
     for i, row in enumerate(lines):
@@ -260,6 +260,30 @@ def test_a_draft_pdf_is_rendered_on_the_fly_and_the_preview_is_html(client, gard
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     quote.refresh_from_db()
     assert not quote.pdf  # a draft's PDF is not archived
+
+
+def test_travel_costs_are_typed_with_what_they_are_for_and_printed(client, gardener):
+    member, activity, customer = gardener
+    quote = draft(member, activity, customer)
+    client.force_login(member.user)
+    url = f"/documents/{quote.pk}/autosave/"
+    refused = client.post(url, editor_data(GARDEN_ROWS, charge_amount="25"), **HTMX)
+    assert refused.status_code == 400
+    assert "Say what the additional charge is for" in refused.content.decode()
+    quote.refresh_from_db()
+    assert quote.charge_amount == 0
+    saved = client.post(url, editor_data(GARDEN_ROWS, charge_amount="25", charge_reason="Travel costs"), **HTMX)
+    body = saved.content.decode()
+    assert saved.status_code == 200, body
+    assert "Travel costs" in body and "+ 25.00" in body
+    quote.refresh_from_db()
+    # 175.50 of work at 20 % and 10 %: the 25.00 is spread over both rates and taxed with them
+    assert quote.charge_total == D("25.00") and quote.tax_exclusive == D("200.50")
+    assert sorted(v.charge_amount for v in quote.vat_breakdown.all()) == [D("5.06"), D("19.94")]
+    editor = client.get(f"/documents/{quote.pk}/").content.decode()
+    assert 'name="charge_reason"' in editor and "<details class=\"more\" open>" in editor
+    preview = client.get(f"/documents/{quote.pk}/preview/").content.decode()
+    assert "Travel costs" in preview and "+ 25,00" in preview  # printed in the document's language (fr)
 
 
 def test_a_partial_credit_note_opens_in_the_editor(client, gardener):

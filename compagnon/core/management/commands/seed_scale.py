@@ -2531,6 +2531,7 @@ class InvoiceGenerator:
                         "taxable": str(taxable),
                         "tax": str(tax),
                         "allowance": str(c.allowances),
+                        "charge": "0.00",
                         "exemption_code": code,
                         "exemption_reason": reason,
                     }
@@ -2551,6 +2552,7 @@ class InvoiceGenerator:
                 "totals": {
                     "line_total": str(line_total),
                     "allowance_total": str(allowance_total),
+                    "charge_total": "0.00",
                     "tax_exclusive": str(tax_exclusive),
                     "tax_total": str(tax_total),
                     "tax_inclusive": str(tax_inclusive),
@@ -2559,11 +2561,14 @@ class InvoiceGenerator:
                 },
                 "discount_percent": str(discount_percent),
                 "discount_amount": str(discount_amount),
+                "charge_amount": "0.00",  # the scale documents carry no additional charge
+                "charge_reason": "",
                 "references": references,
                 "allowances": [
                     {"category": cat, "rate": str(rate), "amount": str(amount)}
                     for cat, rate, amount in totals.allowances
                 ],
+                "charges": [],
             }
             # the "payment" block, formatted rather than encoded (json.dumps of a dict costs
             # twice as much): a reference and its display are ASCII letters, digits, "+", "/"
