@@ -171,6 +171,35 @@ def accept_on_the_portal(context, link, quote, shot) -> None:
     assert not problems, problems
 
 
+def travel_costs(page, activity):
+    """Under the lines, "Discount, additional charge…": the amount and what it is for, saved as
+    typed, shown in the totals with the VAT recomputed."""
+    from django.contrib.auth import get_user_model
+
+    from compagnon.sales import services
+
+    client = Client.objects.filter(activity=activity, kind="company").order_by("pk").first()
+    quote = services.create_document(
+        actor=get_user_model().objects.get(email=EMAIL), activity=activity, client=client, kind=Kind.QUOTE,
+        lines=[{"kind": "item", "description": "Taille des haies", "quantity": Decimal("4"), "unit": "HUR",
+                "unit_price": Decimal("40"), "vat_category": "S", "vat_rate": Decimal("20")}])
+    page.goto(f"/documents/{quote.pk}/")
+    expect(page.locator("form#editor")).to_be_visible()
+    page.locator("details.more summary").tap()
+    page.locator("#id_charge_reason").fill("Frais de déplacement")
+    page.locator("#id_charge_amount").fill("25")
+    page.locator("#id_charge_amount").blur()
+
+    saved = wait_until(lambda: Document.objects.filter(pk=quote.pk, charge_total=Decimal("25.00")).first(),
+                       "the autosave of the charge")
+    assert saved.charge_reason == "Frais de déplacement"
+    assert (saved.tax_exclusive, saved.tax_inclusive) == (Decimal("185.00"), Decimal("222.00"))
+    totals = page.locator("#totals")
+    expect(totals).to_contain_text("Frais de déplacement")
+    expect(totals).to_contain_text(shown(saved.tax_inclusive))
+    assert_fits_phone(page)
+
+
 # --- the journey -------------------------------------------------------------------------------
 
 
@@ -339,38 +368,7 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     assert_fits_phone(page)
     shot(page, "sales-invoice")
 
-    assert not page.problems, page.problems
+    # 6. Another quote, with travel costs (same demo data: seeding it again costs a minute).
+    travel_costs(page, activity)
 
-
-def test_travel_costs_typed_on_a_phone_are_taxed_with_the_work(browser, live_server, phone):
-    """Under the lines, "Discount, additional charge…": the amount and what it is for, saved as
-    typed, shown in the totals with the VAT recomputed."""
-    from django.contrib.auth import get_user_model
-
-    from compagnon.sales import services
-
-    page = phone
-    watch(page, page.problems, statuses=False)
-    activity = Activity.objects.get(name=ACTIVITY)
-    client = Client.objects.filter(activity=activity, kind="company").order_by("pk").first()
-    quote = services.create_document(
-        actor=get_user_model().objects.get(email=EMAIL), activity=activity, client=client, kind=Kind.QUOTE,
-        lines=[{"kind": "item", "description": "Taille des haies", "quantity": Decimal("4"), "unit": "HUR",
-                "unit_price": Decimal("40"), "vat_category": "S", "vat_rate": Decimal("20")}])
-    log_in(page)
-    page.goto(f"/documents/{quote.pk}/")
-    expect(page.locator("form#editor")).to_be_visible()
-    page.locator("details.more summary").tap()
-    page.locator("#id_charge_reason").fill("Frais de déplacement")
-    page.locator("#id_charge_amount").fill("25")
-    page.locator("#id_charge_amount").blur()
-
-    saved = wait_until(lambda: Document.objects.filter(pk=quote.pk, charge_total=Decimal("25.00")).first(),
-                       "the autosave of the charge")
-    assert saved.charge_reason == "Frais de déplacement"
-    assert (saved.tax_exclusive, saved.tax_inclusive) == (Decimal("185.00"), Decimal("222.00"))
-    totals = page.locator("#totals")
-    expect(totals).to_contain_text("Frais de déplacement")
-    expect(totals).to_contain_text(shown(saved.tax_inclusive))
-    assert_fits_phone(page)
     assert not page.problems, page.problems
