@@ -565,7 +565,7 @@ def documents_paid(document_ids, *, chunk: int = 5000) -> int:
     for start in range(0, len(ids), chunk):
         paid = Document.objects.filter(pk__in=ids[start:start + chunk], payment_state=PaymentState.PAID)
         pending = AutomatedAction.objects.filter(document__in=paid, state__in=PENDING)
-        touched = set(pending.values_list("document_id", flat=True).distinct())
+        touched = set(pending.order_by().values_list("document_id", flat=True).distinct())
         if not touched:
             continue
         cancelled += AutomatedAction.objects.filter(document_id__in=touched, state__in=PENDING).update(

@@ -154,6 +154,33 @@ def main(argv: list[str]) -> int:
         Document.objects.bulk_create(batch, batch_size=5000)
     created = time.perf_counter() - started
     print(f"open invoices: {seq:,} written in {created:.1f} s ({seq / created:,.0f}/s)")
+
+    # Two pending collection steps (a reminder, a formal notice) on every invoice the statement may
+    # pay: matching cancels those of what it pays in full, in its own transaction.
+    from django.db.models.functions import Mod
+
+    from compagnon.dunning.models import (
+        ActionState,
+        AutomatedAction,
+        CollectionPlan,
+        PlanStep,
+        StepKind,
+    )
+
+    plan = CollectionPlan.objects.create(entity=entity, name="Bench plan")
+    steps = [PlanStep.objects.create(plan=plan, order=1, kind=StepKind.REMINDER, delay_days=3),
+             PlanStep.objects.create(plan=plan, order=2, kind=StepKind.FORMAL_NOTICE, delay_days=30,
+                                     requires_approval=True)]
+    t0 = time.perf_counter()
+    pending = [AutomatedAction(document_id=pk, step=step, entity=entity, activity=activity, client_id=client_id,
+                               kind=step.kind, order=step.order, channel=step.channel, due_on=today,
+                               announce_on=today, state=ActionState.SCHEDULED, blocked=step.order > 1)
+               for pk, client_id in Document.objects.annotate(r=Mod("sequence", 5)).filter(r=0)  # the sample
+               .values_list("pk", "client_id").iterator(chunk_size=20_000)
+               for step in steps]
+    AutomatedAction.objects.bulk_create(pending, batch_size=5000)
+    print(f"pending collection actions: {len(pending):,} on {len(pending) // 2:,} invoices "
+          f"({time.perf_counter() - t0:.1f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -184,6 +211,8 @@ def main(argv: list[str]) -> int:
     assert not statement.is_rejected, statement.error
     print(f"import of {n:,} entries with matching: {total:.2f} s — matching {timings['matching']:.2f} s in "
           f"{timings['queries']} queries; {statement.matched:,} matched automatically, {statement.to_match:,} left")
+    print(f"collection actions cancelled with the payments: "
+          f"{AutomatedAction.objects.filter(state=ActionState.CANCELLED, reason='paid').count():,}")
     print(f"allocations: {Allocation.objects.count():,}; invoices paid {Document.objects.filter(payment_state=PaymentState.PAID).count():,}, "
           f"partly paid {Document.objects.filter(payment_state=PaymentState.PARTIAL).count():,}")
 
