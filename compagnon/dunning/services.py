@@ -539,53 +539,55 @@ def refresh_document(document, *, today: datetime.date | None = None) -> dict:
 
 
 def _cancel_document(document, reason: str) -> int:
-    pending = AutomatedAction.objects.filter(document_id=document.pk, state__in=PENDING)
-    n = pending.update(state=ActionState.CANCELLED, reason=reason, updated_at=timezone.now())
-    if n:
-        _audit(None, document, "document_closed",
-               gettext_noop("Automated collections of %(document)s cancelled: %(reason)s"),
-               activity=document.activity, entity=document.entity, document=str(document), reason=REASONS[reason])
-    for case in CollectionCase.objects.filter(case_documents__document=document, status__in=OPEN_CASE):
-        if reason == REASON_PAID:
-            _case_event(case, "document_paid", gettext_noop("%(document)s was paid"), document=str(document))
-    return n
+    return _cancel_documents([document.pk], reason)
 
 
 def documents_paid(document_ids, *, chunk: int = 5000) -> int:
     """Cancel the pending actions of documents that a payment has just settled, in a few queries
-    whatever their number (the bank matcher settles thousands at once); each document gets its
-    audit event and each open litigation case holding it a timeline event, as
-    :func:`refresh_document` gives one document. Documents not paid in full are left alone."""
+    whatever their number (the bank matcher settles thousands at once). Documents not paid in
+    full are left alone."""
+    ids = list(document_ids)
+    cancelled = 0
+    for start in range(0, len(ids), chunk):
+        paid = Document.objects.filter(pk__in=ids[start:start + chunk], payment_state=PaymentState.PAID)
+        cancelled += _cancel_documents(list(paid.values_list("pk", flat=True)), REASON_PAID)
+    return cancelled
+
+
+def _cancel_documents(ids: list[int], reason: str) -> int:
+    """Cancel the pending actions of documents no longer open, set-based: an audit event for each
+    document that had some, and, when they were paid, a timeline event on each open litigation
+    case holding them (a case whose handover is done has no pending action left, and still hears
+    of the payment)."""
     from compagnon.audit.models import AuditEvent
     from compagnon.audit.services import _param
 
-    ids = list(document_ids)
+    if not ids:
+        return 0
+    pending = AutomatedAction.objects.filter(document_id__in=ids, state__in=PENDING)
+    touched = set(pending.order_by().values_list("document_id", flat=True).distinct())
     cancelled = 0
-    now = timezone.now()
-    for start in range(0, len(ids), chunk):
-        paid = Document.objects.filter(pk__in=ids[start:start + chunk], payment_state=PaymentState.PAID)
-        pending = AutomatedAction.objects.filter(document__in=paid, state__in=PENDING)
-        touched = set(pending.order_by().values_list("document_id", flat=True).distinct())
-        if not touched:
-            continue
-        cancelled += AutomatedAction.objects.filter(document_id__in=touched, state__in=PENDING).update(
-            state=ActionState.CANCELLED, reason=REASON_PAID, updated_at=now)
-        documents = list(Document.objects.filter(pk__in=touched).only("pk", "number", "kind", "entity_id",
-                                                                      "activity_id"))
-        AuditEvent.objects.bulk_create([
-            AuditEvent(action="collections.document_closed", object_type=Document._meta.label_lower,
-                       object_id=str(d.pk), object_repr=str(d)[:200],
-                       message=gettext_noop("Automated collections of %(document)s cancelled: %(reason)s"),
-                       params={"document": str(d), "reason": _param(REASONS[REASON_PAID])},
-                       entity_id=d.entity_id, activity_id=d.activity_id)
-            for d in documents])
-        names = {d.pk: str(d) for d in documents}
-        links = (CaseDocument.objects.filter(document_id__in=touched, case__status__in=OPEN_CASE)
-                 .values_list("case_id", "document_id"))
-        CaseEvent.objects.bulk_create([
-            CaseEvent(case_id=case_id, kind="document_paid", message=gettext_noop("%(document)s was paid"),
-                      params={"document": names[document_id]}, for_member=True)
-            for case_id, document_id in links])
+    if touched:
+        cancelled = AutomatedAction.objects.filter(document_id__in=touched, state__in=PENDING).update(
+            state=ActionState.CANCELLED, reason=reason, updated_at=timezone.now())
+    links = list(CaseDocument.objects.filter(document_id__in=ids, case__status__in=OPEN_CASE)
+                 .values_list("case_id", "document_id")) if reason == REASON_PAID else []
+    wanted = touched | {document_id for _case, document_id in links}
+    if not wanted:
+        return cancelled
+    documents = {d.pk: d for d in Document.objects.filter(pk__in=wanted).only(
+        "pk", "number", "kind", "entity_id", "activity_id")}
+    AuditEvent.objects.bulk_create([
+        AuditEvent(action="collections.document_closed", object_type=Document._meta.label_lower,
+                   object_id=str(pk), object_repr=str(documents[pk])[:200],
+                   message=gettext_noop("Automated collections of %(document)s cancelled: %(reason)s"),
+                   params={"document": str(documents[pk]), "reason": _param(REASONS[reason])},
+                   entity_id=documents[pk].entity_id, activity_id=documents[pk].activity_id)
+        for pk in sorted(touched)])
+    CaseEvent.objects.bulk_create([
+        CaseEvent(case_id=case_id, kind="document_paid", message=gettext_noop("%(document)s was paid"),
+                  params={"document": str(documents[document_id])}, for_member=True)
+        for case_id, document_id in links])
     return cancelled
 
 

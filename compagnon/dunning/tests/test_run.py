@@ -397,3 +397,26 @@ def test_a_bank_payment_cancels_the_planned_steps_and_undoing_it_brings_them_bac
     a = actions_of(w.document)
     assert all(x.state == ActionState.SCHEDULED for x in a.values())
     assert a[1].announce_on >= TODAY  # announced to the member again before anything goes
+
+
+def test_a_bank_payment_reaches_the_litigation_case_even_when_nothing_is_left_to_cancel(make, run):
+    """Once the file is handed over, no step is pending any more: the case timeline still says the
+    invoice was paid, so the collections agent stops chasing it."""
+    from compagnon.dunning.models import CaseDocument, CaseEvent
+    from compagnon.payments.matching import match_transactions
+    from compagnon.payments.tests.helpers import account, accountant, transaction
+
+    w = make(due_days_ago=70)
+    run(0)
+    handover = actions_of(w.document)[4]
+    AutomatedAction.objects.filter(document=w.document).update(state=ActionState.EXECUTED)
+    case = CollectionCase.objects.create(entity=w.entity, activity=w.activity, client=w.client)
+    CaseDocument.objects.create(case=case, document=w.document, action=handover)
+    w.document.refresh_from_db()
+    t = transaction(account(w.entity), w.document.payable, structured=w.document.payment_reference)
+
+    assert match_transactions([t], actor=accountant(w.entity)).matched == 1
+
+    [event] = CaseEvent.objects.filter(case=case, kind="document_paid")
+    assert event.params == {"document": w.document.number} and event.for_member
+    assert all(a.state == ActionState.EXECUTED for a in actions_of(w.document).values())
