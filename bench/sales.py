@@ -437,8 +437,8 @@ def vacuum() -> float | None:
 def at_scale(args, measurer, measure_pages, users: dict) -> dict:
     from django.core.management import call_command
 
-    from compagnon.core.management.commands.seed_scale import scale_entity_numbers
     from compagnon.organisation.models import Entity
+    from compagnon.seeding.management.commands.seed_scale import scale_entity_numbers
 
     print(f"\n== seed_scale --invoices {args.invoices} --seed {args.seed}")
     buffer = io.StringIO()

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from compagnon.core import views as core_views
 
@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("compagnon.clients.api_urls")),
     path("", include("compagnon.ledger.api_urls")),
     path("", include("compagnon.sales.api_urls")),
+    path("", include("compagnon.einvoice.api_urls")),  # e-invoice actions under /documents/<id>/
     path("", include("compagnon.portal.api_urls")),
     path("", include("compagnon.timesheets.api_urls")),
     path("", include("compagnon.purchases.api_urls")),
@@ -31,8 +32,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("compagnon.core.urls")),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("compagnon.home.urls")),
     path("", include("compagnon.accounts.urls")),
     path("", include("compagnon.organisation.urls")),
     path("", include("compagnon.members.urls")),

@@ -1,19 +1,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from compagnon import permissions
-from compagnon.members import selectors as member_selectors
-from compagnon.members.models import Member
+from .signals import language_chosen
 
 
 @require_GET
@@ -43,49 +38,5 @@ def set_language(request):
     response = django_set_language(request)
     lang = request.POST.get("language")
     if request.user.is_authenticated and lang in dict(settings.LANGUAGES):
-        from compagnon.accounts.services import update_own_account
-
-        if request.user.language != lang:
-            update_own_account(actor=request.user, language=lang)
+        language_chosen.send(sender=set_language, user=request.user, language=lang)
     return response
-
-
-def index(request):
-    return redirect("home" if request.user.is_authenticated else "account_login")
-
-
-@login_required
-def home(request):
-    """One page per role; a person with several roles sees each of their sections."""
-    scope = permissions.scope_for(request.user)
-    context = {"scope": scope}
-    if scope.is_member:
-        member = Member.objects.select_related("user", "office", "entity", "advisor").get(
-            pk=scope.member_id
-        )
-        memberships = member_selectors.my_memberships(request.user)
-        context.update(
-            member=member,
-            memberships=memberships,
-            attention=member_selectors.member_attention(request.user, member, memberships),
-            recent=member_selectors.history(request.user, member=member, limit=5),
-        )
-    if scope.is_advisor:
-        dash = member_selectors.advisor_dashboard(
-            request.user,
-            search=request.GET.get("q", "").strip(),
-            status=request.GET.get("status", ""),
-        )
-        dash["page"] = Paginator(dash.pop("followed"), 25).get_page(request.GET.get("page"))
-        context["advisor"] = dash
-        if request.htmx and request.htmx.target == "advisor-members":
-            return render(
-                request,
-                "members/_member_rows.html",
-                {"page": dash["page"], "q": request.GET.get("q", "")},
-            )
-    if scope.is_accountant or scope.is_admin:
-        context["entities"] = member_selectors.entity_dashboard(request.user)
-    if scope.is_support:
-        context["support_services"] = sorted(scope.support_services)
-    return render(request, "core/home.html", context)

@@ -95,6 +95,23 @@ def create_member(
     return member
 
 
+def member_from_invitation(*, invitation, user) -> Member:
+    """The member profile an accepted "member" invitation grants (registered in accounts.hooks;
+    runs inside ``accounts.services.accept_invitation``'s transaction). The inviter becomes the
+    member's advisor when they advise that office."""
+    from compagnon.accounts.models import Role, RoleAssignment
+
+    inviter_advises = RoleAssignment.objects.filter(
+        user=invitation.invited_by, role=Role.ADVISOR, office=invitation.office
+    ).exists()
+    return create_member(
+        actor=user,
+        user=user,
+        office=invitation.office,
+        advisor=invitation.invited_by if inviter_advises else None,
+    )
+
+
 @transaction.atomic
 def change_member_status(
     *,

@@ -9,6 +9,8 @@ urlpatterns = [
     path("members/<int:pk>/maturity/", views.member_maturity, name="member-maturity"),
     path("members/<int:pk>/advisor/", views.member_advisor, name="member-advisor"),
     path("profile/", views.profile, name="profile"),
+    # the entity page counts the members of each office: it combines organisation and members
+    path("entities/<int:pk>/", views.entity_detail, name="entity-detail"),
     path("activities/", views.activity_list, name="activity-list"),
     path("activities/new/", views.activity_create, name="activity-create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity-detail"),

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
+from compagnon.core.params import choice_param, id_param, paginate, text_param
 from compagnon.core.views_helpers import apply_errors, get_or_404
+from compagnon.organisation.forms import OfficeForm
 
 from . import selectors, services
 from .forms import (
@@ -22,25 +24,16 @@ from .forms import (
 from .models import ActivityMembership, Maturity, Member, MemberStatus
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def member_list(request):
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    status = status if status in MemberStatus.values else ""
-    maturity = request.GET.get("maturity", "")
-    maturity = maturity if maturity in Maturity.values else ""
-    office_id = _int(request.GET.get("office"))
+    q = text_param(request, "q")
+    status = choice_param(request, "status", MemberStatus.values)
+    maturity = choice_param(request, "maturity", Maturity.values)
+    office_id = id_param(request, "office")
     qs = selectors.member_list(
         request.user, search=q, status=status, office_id=office_id, maturity=maturity
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 25)
     context = {
         "page": page,
         "q": q,
@@ -203,10 +196,8 @@ def profile(request):
 
 @login_required
 def activity_list(request):
-    q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.activity_list(request.user, search=q), 25).get_page(
-        request.GET.get("page")
-    )
+    q = text_param(request, "q")
+    page = paginate(request, selectors.activity_list(request.user, search=q), 25)
     return render(request, "members/activity_list.html", {"page": page, "q": q})
 
 
@@ -330,3 +321,27 @@ def activity_remove_member(request, pk, membership_pk):
             request, _("%(name)s no longer works in this activity.") % {"name": membership.member}
         )
     return redirect("activity-detail", pk=activity.pk)
+
+
+@login_required
+def entity_detail(request, pk):
+    """An entity with its offices and how many members each has (not those who left).
+
+    Lives here, above organisation, because it combines both contexts."""
+    entity = get_or_404(permissions.entities(request.user).get, pk=pk)
+    offices = (
+        permissions.offices(request.user)
+        .filter(entity=entity)
+        .annotate(n_members=Count("members", filter=~Q(members__status=MemberStatus.LEFT)))
+    )
+    can_change = request.user.has_perm("organisation.change_entity", entity)
+    return render(
+        request,
+        "organisation/entity_detail.html",
+        {
+            "entity": entity,
+            "offices": offices,
+            "can_change": can_change,
+            "office_form": OfficeForm() if can_change else None,
+        },
+    )

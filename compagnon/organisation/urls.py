@@ -4,7 +4,6 @@ from . import views
 
 urlpatterns = [
     path("entities/", views.entity_list, name="entity-list"),
-    path("entities/<int:pk>/", views.entity_detail, name="entity-detail"),
     path("entities/<int:pk>/edit/", views.entity_edit, name="entity-edit"),
     path("entities/<int:pk>/offices/new/", views.office_create, name="office-create"),
 ]

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from compagnon import permissions
 from compagnon.core.views_helpers import apply_errors, get_or_404
-from compagnon.members.models import MemberStatus
 
 from . import services
 from .forms import EntityForm, OfficeForm
@@ -17,27 +16,6 @@ from .forms import EntityForm, OfficeForm
 def entity_list(request):
     entities = permissions.entities(request.user).annotate(n_offices=Count("offices"))
     return render(request, "organisation/entity_list.html", {"entities": entities})
-
-
-@login_required
-def entity_detail(request, pk):
-    entity = get_or_404(permissions.entities(request.user).get, pk=pk)
-    offices = (
-        permissions.offices(request.user)
-        .filter(entity=entity)
-        .annotate(n_members=Count("members", filter=~Q(members__status=MemberStatus.LEFT)))
-    )
-    can_change = request.user.has_perm("organisation.change_entity", entity)
-    return render(
-        request,
-        "organisation/entity_detail.html",
-        {
-            "entity": entity,
-            "offices": offices,
-            "can_change": can_change,
-            "office_form": OfficeForm() if can_change else None,
-        },
-    )
 
 
 @login_required

@@ -16,13 +16,13 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Max
 from django.utils import timezone, translation
 
-from compagnon.core.management.commands.seed_scale import scale_entity_numbers
 from compagnon.ledger.models import Entry, JournalCounter
 from compagnon.organisation.models import Entity
 from compagnon.sales import accounting, payment
 from compagnon.sales.freeze import snapshot
 from compagnon.sales.models import Document, DocumentCounter, Kind, LineKind, State
 from compagnon.sales.pdf import sha256
+from compagnon.seeding.management.commands.seed_scale import scale_entity_numbers
 
 pytestmark = pytest.mark.django_db
 

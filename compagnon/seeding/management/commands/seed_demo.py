@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from compagnon.accounts.demo_guard import refuse_in_production
 from compagnon.accounts.models import Role, RoleAssignment, SupportService, User
 from compagnon.core.demo import TRADES, kbo_from, logo_png, rng, siren_from
 from compagnon.members import services as members
-from compagnon.members.models import ActivityRole, Maturity, MemberStatus, Trade
+from compagnon.members.demo import ensure_trades
+from compagnon.members.models import ActivityRole, Maturity, MemberStatus
 from compagnon.organisation.models import Entity, Office
 
 PASSWORD = "demo"
@@ -26,18 +28,11 @@ DEMO_LOGINS = [
 ]
 
 
-def ensure_trades():
-    for code, fr, nl, en in TRADES:
-        Trade.objects.update_or_create(
-            code=code, defaults={"name_fr": fr, "name_nl": nl, "name_en": en}
-        )
-    return {t.code: t for t in Trade.objects.all()}
-
-
 class Command(BaseCommand):
     help = "Load the demo cooperative (one French CAE, one Belgian entity, 4 offices, ~40 members). Idempotent."
 
     def handle(self, *args, **options):
+        refuse_in_production()  # demo accounts have a public password: never in production
         if User.objects.filter(email="admin@demo.coop").exists():
             self.stdout.write("Demo data already loaded: nothing to do.")
             return
@@ -78,6 +73,9 @@ class Command(BaseCommand):
 
         seed_demo_banking(list(Entity.objects.order_by("id")))
         seed_demo_clients({a.name: a for a in Activity.objects.select_related("entity")}, rng(2027))
+        from compagnon.dunning.demo import seed_demo_collections
+
+        seed_demo_collections({a.name: a for a in Activity.objects.select_related("entity")})  # before the other documents
         from compagnon.sales.demo import seed_demo_documents
 
         first = ["Les Jardins de Camille", "Yanis Informatique", "Jardins Partagés Nantais"]

@@ -5,7 +5,9 @@ from compagnon import permissions
 
 
 def navigation(request):
-    """Navigation entries by role, built from the user's scope (no extra query once cached)."""
+    """Navigation entries by role, built from the user's scope (no extra query once cached).
+
+    On the top floor: it links every context's pages and reads the permission scope."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}

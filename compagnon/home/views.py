@@ -1,0 +1,50 @@
+"""The home pages: one per role, combining what the contexts below show (members, activities…)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from compagnon import permissions
+from compagnon.core.params import choice_param, paginate, text_param
+from compagnon.members import selectors as member_selectors
+from compagnon.members.models import Member, MemberStatus
+
+
+def index(request):
+    return redirect("home" if request.user.is_authenticated else "account_login")
+
+
+@login_required
+def home(request):
+    """One page per role; a person with several roles sees each of their sections."""
+    scope = permissions.scope_for(request.user)
+    context = {"scope": scope}
+    if scope.is_member:
+        member = Member.objects.select_related("user", "office", "entity", "advisor").get(
+            pk=scope.member_id
+        )
+        memberships = member_selectors.my_memberships(request.user)
+        context.update(
+            member=member,
+            memberships=memberships,
+            attention=member_selectors.member_attention(request.user, member, memberships),
+            recent=member_selectors.history(request.user, member=member, limit=5),
+        )
+    if scope.is_advisor:
+        dash = member_selectors.advisor_dashboard(
+            request.user,
+            search=text_param(request, "q"),
+            status=choice_param(request, "status", MemberStatus.values),
+        )
+        dash["page"] = paginate(request, dash.pop("followed"), 25)
+        context["advisor"] = dash
+        if request.htmx and request.htmx.target == "advisor-members":
+            return render(
+                request,
+                "members/_member_rows.html",
+                {"page": dash["page"], "q": text_param(request, "q")},
+            )
+    if scope.is_accountant or scope.is_admin:
+        context["entities"] = member_selectors.entity_dashboard(request.user)
+    if scope.is_support:
+        context["support_services"] = sorted(scope.support_services)
+    return render(request, "home/home.html", context)
