@@ -32,6 +32,7 @@ install: $(STAMP)
 
 migrate: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 translations: install
 	$(MANAGE) compile_translations

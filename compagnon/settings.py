@@ -2,7 +2,7 @@
 
 Everything a deployment changes comes from environment variables (12-factor):
 DJANGO_ENV, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL, DEFAULT_FROM_EMAIL,
-MEDIA_ROOT, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF.
+MEDIA_ROOT, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF, CACHE_URL.
 EMAIL_URL examples: smtp://user:pass@host:25, submission://user:pass@host:587 (STARTTLS),
 smtps://user:pass@host:465 (TLS).
 
@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "compagnon.dunning",
     "compagnon.notifications",
     "compagnon.payouts",
+    "compagnon.home",  # top floor: the home page of each role
+    "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "compagnon.accounts.middleware.RequireStaffMFAMiddleware",
+    "compagnon.core.params.BadParameterMiddleware",  # malformed query parameter: 400 page
 ]
 
 ROOT_URLCONF = "compagnon.urls"
@@ -105,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "compagnon.core.context_processors.navigation",
+                "compagnon.home.context_processors.navigation",
             ],
         },
     }
@@ -129,6 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache (rate limits live here: shared by every web worker) -------------------------------
+# CACHE_URL unset: Django's database cache (nothing more to run); redis://… in production.
+# See compagnon/core/cache_url.py and docs/decisions/0008-rate-limits-shared-cache.md.
+from compagnon.core.cache_url import caches_from_url  # noqa: E402
+
+CACHES = caches_from_url(os.environ.get("CACHE_URL"))
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -161,6 +173,10 @@ ACCOUNT_ADAPTER = "compagnon.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Compagnon] "
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# allauth's defaults, counted in the shared cache (CACHES above). Failed logins are counted per
+# address (10/min) and per account *and* address (5 per 5 min, AccountAdapter's key): hammering one
+# email from one address cannot lock its owner out elsewhere (decision 0008). Off in tests, which
+# log in many times from one address; the rate-limit tests turn them back on.
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Compagnon"
@@ -225,6 +241,9 @@ TASKS = {
 }
 # /healthz reports tasks "late" when a ready task has waited longer than this.
 TASKS_LATE_AFTER_SECONDS = int(os.environ.get("TASKS_LATE_AFTER_SECONDS", "300"))
+# Rejected uploads (bank statements, supplier invoices) are kept this many days, then purged by
+# the daily task core.retention.purge_rejected_uploads (or `manage.py purge_rejected_uploads`).
+REJECTED_UPLOAD_RETENTION_DAYS = int(os.environ.get("REJECTED_UPLOAD_RETENTION_DAYS", "90"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,6 +272,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 400/401/403/404 with the error envelope documented on every operation (core/api.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "compagnon.core.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "compagnon.members.models.MemberStatus",
         "ActivityStatusEnum": "compagnon.members.models.ActivityStatus",
@@ -288,6 +312,30 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy on every response (django-csp). Scripts and <style> elements come from
+# this site or carry the request's nonce ({{ request.csp_nonce }}); no third-party origin, no inline
+# event handler (onclick=…: use data-* attributes handled by core/static/core/behaviours.js).
+# style="" attributes stay allowed (style-src-attr): they cannot run code, and brand colours are
+# set that way. Swagger UI (/api/docs/) loads its init script from its own URL (split view).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compagnon.settings")
 application = get_wsgi_application()
+
+# A production process refuses to serve while demo accounts (public password) exist.
+from compagnon.accounts.demo_guard import refuse_to_serve  # noqa: E402
+
+refuse_to_serve()

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from . import mfa
 from .models import ApiToken
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_code = "mfa_required"
 
 
 class PersonalTokenAuthentication(authentication.BaseAuthentication):
@@ -31,6 +36,10 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("This API token is unknown, revoked or expired.")
             )
+        if mfa.needs_second_factor(token.user):
+            # A staff member who never had or has lost TOTP: the token stops working (403, not
+            # 401: the token is valid, the account is not allowed to use it yet).
+            raise SecondFactorRequired(mfa.api_refusal_message())
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

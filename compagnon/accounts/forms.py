@@ -76,3 +76,14 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""
         self.fields["login"].widget.attrs.update(autocomplete="email", autofocus=True)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        from django.conf import settings
+
+        from .demo_guard import is_demo_user, login_refusal_message
+
+        user = getattr(self, "user", None)
+        if settings.PRODUCTION and not self.errors and user is not None and is_demo_user(user):
+            raise forms.ValidationError(login_refusal_message(), code="demo_in_production")
+        return cleaned_data

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from compagnon.permissions import scope_for
+from . import mfa
 
 
 class UserLanguageMiddleware:
@@ -23,6 +24,9 @@ class UserLanguageMiddleware:
 class RequireStaffMFAMiddleware:
     """Staff roles must enrol TOTP before doing anything else (when MFA_REQUIRED_FOR_STAFF is on).
 
+    Pages redirect to the enrolment; the API answers 403 in the API's error envelope (a browser
+    session must not read or write through /api/ what the pages refuse). Personal tokens are
+    checked by ``api_auth.PersonalTokenAuthentication`` with the same rule (``accounts.mfa``).
     Demo accounts are exempt so that trying the demo stays one login away.
     """
 
@@ -32,18 +36,18 @@ class RequireStaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.MFA_REQUIRED_FOR_STAFF and self._must_enrol(request):
-            return redirect(reverse("mfa_activate_totp"))
+        if settings.MFA_REQUIRED_FOR_STAFF and not request.path.startswith(self.ALLOWED_PREFIXES):
+            if mfa.needs_second_factor(getattr(request, "user", None)):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "error": {
+                                "status": 403,
+                                "code": "mfa_required",
+                                "message": mfa.api_refusal_message(),
+                            }
+                        },
+                        status=403,
+                    )
+                return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    def _must_enrol(self, request) -> bool:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_demo:
-            return False
-        if request.path.startswith(self.ALLOWED_PREFIXES) or request.path.startswith("/api/"):
-            return False
-        if not (scope_for(user).is_staff_role or user.is_staff):
-            return False
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -18,6 +18,7 @@ from compagnon.audit.services import record
 from compagnon.core.tasks import send_email
 from compagnon.permissions import forget_scope, may_invite
 
+from . import hooks
 from .models import ApiToken, Invitation, Role, RoleAssignment, User
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -94,8 +95,6 @@ def find_invitation(raw_token: str) -> Invitation | None:
 @transaction.atomic
 def accept_invitation(*, raw_token: str, password: str, first_name: str, last_name: str) -> User:
     """Create the account (email verified by the link itself) and what the invitation grants."""
-    from compagnon.members.services import create_member
-
     invitation = (
         Invitation.objects.select_for_update()
         .filter(token_hash=Invitation.hash_token(raw_token))
@@ -118,16 +117,8 @@ def accept_invitation(*, raw_token: str, password: str, first_name: str, last_na
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     if invitation.role == "member":
-        create_member(
-            actor=user,
-            user=user,
-            office=invitation.office,
-            advisor=invitation.invited_by
-            if RoleAssignment.objects.filter(
-                user=invitation.invited_by, role=Role.ADVISOR, office=invitation.office
-            ).exists()
-            else None,
-        )
+        # the member profile is made by the members app, above this one (see hooks.py)
+        hooks.member_invitation_accepted(invitation=invitation, user=user)
     else:
         RoleAssignment.objects.get_or_create(
             user=user,
@@ -155,7 +146,14 @@ def accept_invitation(*, raw_token: str, password: str, first_name: str, last_na
 def create_api_token(
     *, actor, name: str, expires_on: datetime.date | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a personal token; the raw key is returned once and never stored."""
+    """Create a personal token; the raw key is returned once and never stored.
+
+    Staff must have enrolled TOTP first when MFA_REQUIRED_FOR_STAFF is on (``accounts.mfa``).
+    """
+    from . import mfa
+
+    if mfa.needs_second_factor(actor):
+        raise PermissionDenied(mfa.token_refusal_message())
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name so you recognise it later.")})
@@ -199,6 +197,12 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
             params={"name": token.name},
         )
     return token
+
+
+def remember_language(*, user, language, **_signal) -> None:
+    """Receiver of ``core.signals.language_chosen``: keep the UI language in the user's profile."""
+    if user.language != language:
+        update_own_account(actor=user, language=language)
 
 
 @transaction.atomic

@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
+from compagnon.core.params import paginate
 from compagnon.core.views_helpers import apply_errors
 
 from . import services
@@ -50,7 +50,7 @@ def invitation_list(request):
     scope = permissions.scope_for(request.user)
     if not scope.is_admin:
         invitations = invitations.filter(office_id__in=scope.advisor_offices)
-    page = Paginator(invitations, 25).get_page(request.GET.get("page"))
+    page = paginate(request, invitations, 25)
     return render(
         request,
         "accounts/invitation_list.html",
@@ -106,6 +106,8 @@ def settings_page(request):
             token, new_key = services.create_api_token(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
+        except PermissionDenied as exc:  # staff without TOTP (accounts.mfa)
+            form.add_error(None, str(exc))
         else:
             form = ApiTokenForm()
     return render(

@@ -1,4 +1,9 @@
-"""Start-up safety checks for production."""
+"""Start-up safety checks for production.
+
+``unsafe_production_settings`` is run by settings.py (settings only, no database). Checks that need
+the database run when the web process starts: ``compagnon.accounts.demo_guard.refuse_to_serve``
+(no demo account), called from wsgi.py/asgi.py, and reported by ``check --deploy --database default``.
+"""
 
 DEV_MARKERS = ("dev-only", "insecure", "change-me", "changeme")
 
@@ -17,5 +22,11 @@ def unsafe_production_settings(s: dict) -> list[str]:
     if s.get("EMAIL_BACKEND", "").endswith("console.EmailBackend"):
         problems.append(
             "EMAIL_URL must point to a real mail server (e.g. submission://user:pass@host:587)."
+        )
+    backend = ((s.get("CACHES") or {}).get("default") or {}).get("BACKEND", "")
+    if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        problems.append(
+            "CACHE_URL must name a cache shared by every worker (unset for the database cache, or "
+            "redis://host:6379/0): rate limits would otherwise count per process."
         )
     return problems

@@ -5,6 +5,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compagnon.core.params import bool_param
+
 from . import selectors, services
 from .models import Notification
 
@@ -26,7 +28,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         qs = selectors.notifications(self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
+        if bool_param(self.request, "unread"):
             qs = qs.filter(read_at__isnull=True)
         return qs
 
