@@ -2,12 +2,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from compagnon import permissions
+from compagnon.core.params import id_param
 
 from .models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
+    # null for what the system did by itself (the daily collections run, imports by command)
+    actor = serializers.EmailField(source="actor.email", read_only=True, default=None, allow_null=True)
     text = serializers.CharField(read_only=True)
 
     class Meta:
@@ -38,7 +40,6 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = permissions.audit_events(self.request.user).select_related("actor")
         for axis in ("member", "activity", "entity"):
-            value = self.request.query_params.get(axis)
-            if value and value.isdigit():
-                qs = qs.filter(**{f"{axis}_id": int(value)})
+            if (value := id_param(self.request, axis)) is not None:
+                qs = qs.filter(**{f"{axis}_id": value})
         return qs

@@ -16,11 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from . import selectors, services
+from compagnon.core.params import choice_param, id_param
+
+from . import balances, selectors, services
 from .models import BankAccount, BankStatement, BankTransaction, TransactionState
 
 
@@ -75,6 +77,34 @@ class BankStatementSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The XML element (path) or the CSV column of the problem."
     )
     file_download = serializers.SerializerMethodField(help_text="The file, as uploaded.")
+    expected_closing_balance = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Opening balance + entries_total; null when the file gives no balances (CSV).",
+    )
+    balance_difference = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="closing_balance − expected_closing_balance: not 0 means entries may be missing.",
+    )
+    opening_gap = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="opening_balance − previous_closing_balance: not 0 means statements between "
+        "the two may be missing.",
+    )
+    balance_mismatch = serializers.BooleanField(
+        read_only=True, help_text="True when either difference is not 0 (the import is kept)."
+    )
+    balance_warnings = serializers.SerializerMethodField(
+        help_text="The mismatches in the reader's language, with the figures."
+    )
 
     class Meta:
         model = BankStatement
@@ -94,6 +124,13 @@ class BankStatementSerializer(serializers.ModelSerializer):
             "period_end",
             "opening_balance",
             "closing_balance",
+            "entries_total",
+            "previous_closing_balance",
+            "expected_closing_balance",
+            "balance_difference",
+            "opening_gap",
+            "balance_mismatch",
+            "balance_warnings",
             "imported",
             "already_known",
             "matched",
@@ -110,6 +147,9 @@ class BankStatementSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field(OpenApiTypes.URI)
+    def get_balance_warnings(self, obj) -> list[str]:
+        return [] if obj.is_rejected else balances.warnings(obj)
+
     def get_file_download(self, obj) -> str:
         return self.context["request"].build_absolute_uri(
             reverse("api-bank-statement-file", kwargs={"pk": obj.pk})
@@ -164,13 +204,11 @@ class _BankingMixin:
             raise Http404
 
     def _id_param(self, name: str, selector) -> int | None:
-        raw = self.request.query_params.get(name, "")
-        if not raw:
+        pk = id_param(self.request, name)  # malformed: 400 naming the parameter
+        if pk is None:
             return None
-        if not raw.isdigit():
-            raise Http404
         try:
-            return selector(self.request.user, int(raw)).pk
+            return selector(self.request.user, pk).pk
         except ObjectDoesNotExist:
             raise Http404 from None  # someone else's account does not exist for this user
 
@@ -278,17 +316,11 @@ class BankTransactionViewSet(_BankingMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return BankTransaction.objects.none()
-        params = self.request.query_params
-        state = params.get("state", "") if self.action == "list" else ""
-        if state and state not in TransactionState.values:
-            raise ValidationError(
-                {
-                    "state": [
-                        _("Unknown state; use one of: %(states)s.")
-                        % {"states": ", ".join(TransactionState.values)}
-                    ]
-                }
-            )
+        state = (
+            choice_param(self.request, "state", TransactionState.values)
+            if self.action == "list"
+            else ""
+        )
         if self.action != "list":
             return selectors.transactions(self.request.user)
         return selectors.transactions(

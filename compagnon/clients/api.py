@@ -11,17 +11,24 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.core.params import choice_param, id_param, raw_param, text_param
 
-from . import selectors, services
+from . import imports, selectors, services
 from .models import Client, ClientImport, ClientKind, Contact, EntryKind, RelationshipEntry
 
 CLIENT_PK = OpenApiParameter("client_pk", int, OpenApiParameter.PATH, description="Client id")
 
 
-def _bool_param(value: str | None) -> bool | None:
-    return {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(
-        (value or "").lower()
-    )
+ARCHIVED_FILTER = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False,
+                   "all": None}
+
+
+def _archived_param(request) -> bool | None:
+    """``?archived=`` false (default), true or all; anything else is a 400 naming it."""
+    value = raw_param(request, "archived").lower() or "false"
+    if value not in ARCHIVED_FILTER:
+        choice_param(request, "archived", ["false", "true", "all"])  # raises BadParameter
+    return ARCHIVED_FILTER[value]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -183,19 +190,15 @@ class ClientViewSet(
     serializer_class = ClientSerializer
 
     def get_queryset(self):
-        p = self.request.query_params
-        archived = _bool_param(p.get("archived")) if self.action == "list" else None
-        if self.action == "list" and p.get("archived") == "all":
-            archived = None
-        elif self.action == "list" and archived is None:
-            archived = False
-        kind = p.get("kind", "")
+        listing = self.action == "list"
+        request = self.request
+        archived = _archived_param(request) if listing else None
         return selectors.client_list(
             self.request.user,
-            search=p.get("search", "") if self.action == "list" else "",
-            kind=kind if kind in ClientKind.values and self.action == "list" else "",
+            search=text_param(request, "search") if listing else "",
+            kind=choice_param(request, "kind", ClientKind.values) if listing else "",
             archived=archived,
-            activity_id=int(p["activity"]) if p.get("activity", "").isdigit() else None,
+            activity_id=id_param(request, "activity"),
         ).prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.order_by(*Contact._meta.ordering))
         )
@@ -343,7 +346,7 @@ class ClientImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def create(self, request, *args, **kwargs):
         upload = ClientImportUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
-        client_import = services.import_clients_csv(
+        client_import = imports.import_clients_csv(
             actor=request.user,
             activity=upload.validated_data["activity"],
             uploaded_file=upload.validated_data["file"],
@@ -363,7 +366,7 @@ class ClientImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         client_import = self.get_object()
         if not services.may_create_client(request.user, client_import.activity):
             raise PermissionDenied
-        client_import = services.confirm_client_import(
+        client_import = imports.confirm_client_import(
             actor=request.user, client_import=client_import
         )
         return Response(self.get_serializer(client_import).data)

@@ -10,8 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.core.params import bool_param, choice_param, id_param
 
-from . import selectors, services
+from . import decisions, litigation, selectors
 from .models import PENDING, ActionState, AutomatedAction, CaseStatus, CollectionCase
 
 
@@ -50,13 +51,13 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.actions(self.request.user)
-        p = self.request.query_params
+        request = self.request
         for name in ("document", "activity"):
-            if (p.get(name) or "").isdigit():
-                qs = qs.filter(**{f"{name}_id": int(p[name])})
-        if p.get("state") in ActionState.values:
-            qs = qs.filter(state=p["state"])
-        if p.get("upcoming") in ("1", "true"):
+            if (pk := id_param(request, name)) is not None:
+                qs = qs.filter(**{f"{name}_id": pk})
+        if state := choice_param(request, "state", ActionState.values):
+            qs = qs.filter(state=state)
+        if bool_param(request, "upcoming"):
             qs = qs.filter(state__in=PENDING)
         return qs
 
@@ -67,7 +68,7 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def _decide(self, request, decision):
-        action = services.decide(actor=request.user, action=self.get_object(), decision=decision)
+        action = decisions.decide(actor=request.user, action=self.get_object(), decision=decision)
         return Response(self.get_serializer(self.get_queryset().get(pk=action.pk)).data)
 
     @extend_schema(request=None, responses=ActionSerializer)
@@ -95,7 +96,7 @@ class TimelineItemSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     text = serializers.CharField()
-    author = serializers.CharField()
+    author = serializers.CharField(allow_null=True)
     note = serializers.BooleanField()
     for_member = serializers.BooleanField()
 
@@ -136,7 +137,8 @@ class CaseSerializer(serializers.ModelSerializer):
         return [{"id": d.document_id, "number": d.document.number, "total": str(d.document.tax_inclusive),
                  "payment_state": d.document.payment_state} for d in selectors.case_documents(obj)]
 
-    @extend_schema_field(TimelineItemSerializer(many=True))
+    @extend_schema_field(TimelineItemSerializer(many=True, allow_null=True,
+                                                help_text="null in the list: read one case for it"))
     def get_timeline(self, obj):
         if self.context.get("view") is not None and self.context["view"].action == "list":
             return None
@@ -167,8 +169,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
               .filter(Q(entity_id__in=permissions.collections_entities(user))
                       | Q(activity__in=permissions.activities(user)))
               .order_by("-opened_at", "-id"))
-        if self.request.query_params.get("status") in CaseStatus.values:
-            qs = qs.filter(status=self.request.query_params["status"])
+        if case_status := choice_param(self.request, "status", CaseStatus.values):
+            qs = qs.filter(status=case_status)
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("status", str, description="new, in_progress, settled or closed")])
@@ -187,9 +189,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             from compagnon.accounts.models import User
 
             agent = User.objects.filter(pk=v["assigned_to"]).first() if v["assigned_to"] else None
-            case = services.assign_case(actor=request.user, case=case, agent=agent)
+            case = litigation.assign_case(actor=request.user, case=case, agent=agent)
         if "status" in v and v["status"] != case.status:
-            case = services.change_case_status(actor=request.user, case=case, status=v["status"])
+            case = litigation.change_case_status(actor=request.user, case=case, status=v["status"])
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
 
     @extend_schema(request=NoteSerializer, responses={201: TimelineItemSerializer})
@@ -198,6 +200,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.add_case_note(actor=request.user, case=case, **data.validated_data)
+        note = litigation.add_case_note(actor=request.user, case=case, **data.validated_data)
         return Response({"at": note.created_at, "kind": "note", "text": note.body, "author": str(request.user),
                          "note": True, "for_member": note.for_member}, status=status.HTTP_201_CREATED)

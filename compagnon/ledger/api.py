@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.core.params import BIGINT_MAX, date_param, id_param, text_param
 
 from . import selectors
 from .models import Account, Entry, EntryLine
@@ -68,8 +69,10 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class EntryFilterSerializer(serializers.Serializer):
-    entity = serializers.IntegerField(required=False, min_value=1)
-    activity = serializers.IntegerField(required=False, min_value=1)
+    """Documents the filters of the entries list (read through ``core.params``)."""
+
+    entity = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    activity = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
     journal = serializers.CharField(required=False, max_length=6)
     account = serializers.CharField(required=False, max_length=12)
     date_from = serializers.DateField(required=False)
@@ -98,9 +101,8 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.visible_accounts(self.request.user).select_related(None)
-        entity = self.request.query_params.get("entity", "")
-        if entity.isdigit():
-            qs = qs.filter(entity_id=int(entity))
+        if (entity := id_param(self.request, "entity")) is not None:
+            qs = qs.filter(entity_id=entity)
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("entity", int)])
@@ -119,17 +121,15 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        params = EntryFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
+        request = self.request
         return selectors.visible_entries(
             self.request.user,
-            journal=p.get("journal", ""),
-            date_from=p.get("date_from"),
-            date_to=p.get("date_to"),
-            account=p.get("account", ""),
-            activity_id=p.get("activity"),
-            entity_id=p.get("entity"),
+            journal=text_param(request, "journal", max_length=6),
+            date_from=date_param(request, "date_from"),
+            date_to=date_param(request, "date_to"),
+            account=text_param(request, "account", max_length=12),
+            activity_id=id_param(request, "activity"),
+            entity_id=id_param(request, "entity"),
         )
 
     @extend_schema(parameters=[EntryFilterSerializer])

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
+from compagnon.core.params import int_param, paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404
 
 from . import selectors, services
@@ -45,9 +45,7 @@ def ledger_index(request):
 def activity_accounts(request, pk):
     """An activity's accounts: its figures as tiles, then every line booked on it."""
     activity = get_or_404(permissions.activities(request.user).select_related("entity").get, pk=pk)
-    page = Paginator(selectors.activity_lines(request.user, activity), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.activity_lines(request.user, activity), PAGE_SIZE)
     context = {"activity": activity, "page": page}
     if request.htmx and request.htmx.target == "entry-lines":
         return render(request, "ledger/_activity_lines.html", context)
@@ -65,7 +63,7 @@ def journal(request, entity_pk):
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     entries = selectors.entity_entries(request.user, entity, **filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, PAGE_SIZE)
     return render(
         request,
         "ledger/journal.html",
@@ -145,10 +143,7 @@ def cooperative_figures(request, entity_pk):
     """The cooperative's own figures, for every member of the entity (transparency)."""
     entity = _visible_entity(request, entity_pk)
     years = selectors.entry_years(entity)
-    try:
-        year = int(request.GET.get("year", years[0]))
-    except ValueError:
-        year = years[0]
+    year = int_param(request, "year", default=years[0], min_value=1, max_value=9999)
     if year not in years:
         year = years[0]
     return render(

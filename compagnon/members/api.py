@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.core.params import choice_param, text_param
 
 from . import selectors, services
 from .forms import validate_logo
@@ -24,7 +25,7 @@ class MemberSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(source="user.first_name", read_only=True)
     last_name = serializers.CharField(source="user.last_name", read_only=True)
     trades = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    advisor = serializers.EmailField(source="advisor.email", read_only=True, default=None)
+    advisor = serializers.EmailField(source="advisor.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Member
@@ -119,11 +120,10 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MemberSerializer
 
     def get_queryset(self):
-        p = self.request.query_params
         return selectors.member_list(
             self.request.user,
-            search=p.get("search", ""),
-            status=p.get("status", "") if p.get("status") in MemberStatus.values else "",
+            search=text_param(self.request, "search"),
+            status=choice_param(self.request, "status", MemberStatus.values),
         )
 
     @extend_schema(

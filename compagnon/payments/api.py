@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from compagnon import permissions
 from compagnon.banking.models import BankTransaction
+from compagnon.core.params import choice_param, id_param
 from compagnon.sales.models import Document
 
 from . import selectors, services
@@ -64,16 +65,15 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[OpenApiParameter("document", int), OpenApiParameter("transaction", int),
                                OpenApiParameter("client", int)])
     def list(self, request, *args, **kwargs):
-        p = request.query_params
         qs = self.get_queryset()
-        if p.get("document", "").isdigit():
+        if (document_id := id_param(request, "document")) is not None:
             document = get_object_or_404(permissions.scoped_by_activity(request.user, Document.objects.all()),
-                                         pk=int(p["document"]))
+                                         pk=document_id)
             qs = qs.filter(Q(document=document) | Q(credit_note=document))
-        if p.get("transaction", "").isdigit():
-            qs = qs.filter(transaction_id=int(p["transaction"]))
-        if p.get("client", "").isdigit():
-            qs = qs.filter(client_id=int(p["client"]))
+        if (transaction_id := id_param(request, "transaction")) is not None:
+            qs = qs.filter(transaction_id=transaction_id)
+        if (client_id := id_param(request, "client")) is not None:
+            qs = qs.filter(client_id=client_id)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -176,10 +176,10 @@ class MatchingTransactionViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if not permissions.money_entities(request.user):
             raise exceptions.PermissionDenied("Only accountants and administrators match payments.")
-        tab = request.query_params.get("tab", "in")
-        qs = self.get_queryset().filter(selectors.TABS.get(tab, selectors.TABS["in"])[1])
-        if request.query_params.get("entity", "").isdigit():
-            qs = qs.filter(account__entity_id=int(request.query_params["entity"]))
+        tab = choice_param(request, "tab", selectors.TABS, default="in")
+        qs = self.get_queryset().filter(selectors.TABS[tab][1])
+        if (entity_id := id_param(request, "entity")) is not None:
+            qs = qs.filter(account__entity_id=entity_id)
         page = list(self.paginate_queryset(qs))
         found = {}
         for entity_id in {t.account.entity_id for t in page}:

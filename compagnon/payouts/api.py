@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from compagnon import permissions
 from compagnon.clients.models import Client
+from compagnon.core.params import choice_param, id_param, text_param
 from compagnon.sales.models import Document, Kind, State
 
 from . import selectors, services
@@ -190,12 +191,11 @@ class BatchViewSet(MoneyStaffOnly, mixins.CreateModelMixin, viewsets.ReadOnlyMod
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PayoutBatch.objects.none()
-        p = self.request.query_params
         if self.action != "list":
             return _batches_queryset(self.request.user)
-        entity = p.get("entity", "")
-        return _batches_queryset(self.request.user, state=p.get("state", ""),
-                                 entity_id=int(entity) if entity.isdigit() else None)
+        return _batches_queryset(self.request.user,
+                                 state=choice_param(self.request, "state", BatchState.values),
+                                 entity_id=id_param(self.request, "entity"))
 
     def _fresh(self, batch, code=status.HTTP_200_OK):
         return Response(self.get_serializer(_batches_queryset(self.request.user).get(pk=batch.pk)).data,
@@ -261,7 +261,7 @@ class BatchViewSet(MoneyStaffOnly, mixins.CreateModelMixin, viewsets.ReadOnlyMod
     def refund_candidates(self, request, pk=None):
         """Issued credit notes of the batch's entity not refunded by any batch yet."""
         batch = self.get_object()
-        qs = selectors.refund_candidates(request.user, batch, search=request.query_params.get("search", ""))
+        qs = selectors.refund_candidates(request.user, batch, search=text_param(request, "search"))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(RefundCandidateSerializer(page, many=True).data)
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compagnon import permissions
+from compagnon.core.params import BIGINT_MAX
 from compagnon.sales.models import Document, DocumentEmail
 
 from . import selectors, services
@@ -76,6 +77,8 @@ class SendView(APIView):
 
 
 def _evidence(request, document_id) -> SignatureEvidence:
+    if not 1 <= document_id <= BIGINT_MAX:  # no such row can exist; the database would overflow
+        raise Http404
     try:
         return selectors.evidence_for(request.user, document_id)
     except SignatureEvidence.DoesNotExist:

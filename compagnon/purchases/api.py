@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.core.params import id_param
 
 from . import selectors, services
 from .models import (
@@ -226,13 +227,11 @@ class SupplierInvoiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         return SupplierInvoiceListSerializer if self.action == "list" else SupplierInvoiceSerializer
 
     def _activity_id(self) -> int | None:
-        raw = self.request.query_params.get("activity", "")
-        if not raw:
+        pk = id_param(self.request, "activity")  # malformed: 400 naming the parameter
+        if pk is None:
             return None
-        if not raw.isdigit():
-            raise Http404
         try:
-            return selectors.activity(self.request.user, int(raw)).pk
+            return selectors.activity(self.request.user, pk).pk
         except ObjectDoesNotExist:
             raise Http404 from None  # someone else's activity does not exist for this user
 

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from compagnon import permissions
 from compagnon.clients.models import Client
+from compagnon.core.params import bool_param, date_param, id_param
 from compagnon.members.models import Activity
 from compagnon.sales.models import Document, Kind
 
@@ -110,17 +111,14 @@ class TimeEntryViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = selectors.time_entries(self.request.user)
-        p = self.request.query_params
+        request = self.request
         for param, lookup in (("activity", "activity_id"), ("client", "client_id")):
-            if (p.get(param) or "").isdigit():
-                qs = qs.filter(**{lookup: int(p[param])})
+            if (pk := id_param(request, param)) is not None:
+                qs = qs.filter(**{lookup: pk})
         for param, lookup in (("date_from", "date__gte"), ("date_to", "date__lte")):
-            if p.get(param):
-                try:
-                    qs = qs.filter(**{lookup: serializers.DateField().to_internal_value(p[param])})
-                except serializers.ValidationError:
-                    pass
-        if p.get("unbilled") in ("1", "true"):
+            if (day := date_param(request, param)) is not None:
+                qs = qs.filter(**{lookup: day})
+        if bool_param(request, "unbilled"):
             qs = qs.filter(statement__isnull=True, billable=True)
         return qs
 

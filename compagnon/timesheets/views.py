@@ -7,8 +7,6 @@ to work in it (403 for people who only follow it, e.g. advisors).
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import jurisdictions
+from compagnon.core.params import date_param, id_param
 from compagnon.core.views_helpers import apply_errors, get_or_404
 from compagnon.sales.models import QUOTE_TRANSITIONS, State
 
@@ -46,13 +45,6 @@ def _activity(request, pk):
 def _require_work(request, activity):
     if not activity.can_work:
         raise PermissionDenied(_("Only the people working in this activity can change its time."))
-
-
-def _date(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _error_messages(request, exc: ValidationError) -> None:
@@ -90,7 +82,7 @@ def _week_context(request, activity, day, form=None, saved="", initial=None):
 def time_week(request, pk):
     """The week of entries (totals per day and per client) and the fast "log time" form."""
     activity = _activity(request, pk)
-    day = _date(request.GET.get("week")) or timezone.localdate()
+    day = date_param(request, "week") or timezone.localdate()
     if request.method != "POST":
         return render(request, "timesheets/week.html", _week_context(request, activity, day))
     _require_work(request, activity)
@@ -318,8 +310,8 @@ def statement_list(request, pk):
             except ValidationError as exc:
                 preview_error = exc.messages
     else:
-        client_id = request.GET.get("for")
-        initial = {"client": client_id} if (client_id or "").isdigit() else {}
+        client_id = id_param(request, "for")
+        initial = {"client": client_id} if client_id else {}
         form = StatementForm(clients=clients, initial=initial)
     context = {
         "activity": activity,
