@@ -1,6 +1,17 @@
+import os
+import sys
+import threading
+
 from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+# Processes that serve members (web) or run tasks (worker) compile the e-invoice rule sets when they
+# start, so that the first issue after a restart costs what the others do. Other commands and the
+# tests compile lazily (still outside any lock: see sales.steps preparations).
+# COMPAGNON_PREPARE_RULES=1 forces the warm-up, =0 turns it off.
+SERVER_COMMANDS = {"runserver", "db_worker", "runworker"}
+SERVER_PROGRAMS = {"gunicorn", "uwsgi", "uvicorn", "daphne"}
 
 
 class EinvoiceConfig(AppConfig):
@@ -9,6 +20,47 @@ class EinvoiceConfig(AppConfig):
 
     def ready(self):
         checks.register(rules_check, checks.Tags.compatibility)
+        # E-invoicing builds on issued documents: sales never imports it, it registers its steps.
+        from compagnon.sales import steps
+
+        from . import services
+
+        steps.register_preparation("einvoice.prepare_rules", services.prepare_for_issue)
+        steps.register_issue_step("einvoice.check", services.check_for_issue, order=10)
+        steps.register_pdf_step("einvoice.archive", services.archive, order=10)
+        if is_server_process():
+            start_warm_up()
+
+
+def is_server_process(argv=None, environ=None) -> bool:
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    forced = environ.get("COMPAGNON_PREPARE_RULES", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    program = os.path.basename(argv[0]) if argv else ""
+    if program in SERVER_PROGRAMS:
+        return True
+    return program.endswith("manage.py") and len(argv) > 1 and argv[1] in SERVER_COMMANDS
+
+
+def start_warm_up() -> threading.Thread:
+    """Compile the rule sets in the background: the process serves at once, and an issue arriving
+    meanwhile waits for the compilation before taking any database lock."""
+
+    def run():
+        from . import validation
+
+        try:
+            validation.prepare_all()
+        except Exception:  # a warm-up never stops a process; the first issue compiles instead
+            import logging
+
+            logging.getLogger(__name__).exception("e-invoice rule sets could not be compiled at start")
+
+    thread = threading.Thread(target=run, name="einvoice-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def rules_check(app_configs=None, **kwargs):

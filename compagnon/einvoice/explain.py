@@ -12,7 +12,26 @@ import re
 
 from django.utils.translation import gettext as _
 
+from compagnon.jurisdictions.base import NOT_SUBJECT_MIXED
+
 from .validation import FiredRule
+
+# Rules that need one field the member can add: said in plain words, naming the field and where it
+# is added, instead of the rule's text. Rule id prefix -> (field, sentence).
+BUYER_ADDRESS = ("BR-FR-12", "BR-FR-21")
+# BR-O-11 to 14: "not subject to VAT" (O) mixed with other categories. One sentence for all, first.
+NOT_SUBJECT_MIXED_RULES = ("BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14")
+
+
+def _plain(rule: FiredRule) -> tuple[str, str] | None:
+    if rule.id.startswith(BUYER_ADDRESS):
+        return "client", _(
+            "Add the client's email address on the client's page: French e-invoices to businesses must "
+            "carry an electronic address for the client."
+        )
+    if rule.id.startswith(NOT_SUBJECT_MIXED_RULES):
+        return "lines", str(NOT_SUBJECT_MIXED)
+    return None
 
 BUYER = ("AccountingCustomerParty", "BuyerTradeParty", "ShipToTradeParty", "Delivery")
 SELLER = ("AccountingSupplierParty", "SellerTradeParty", "PayeeFinancialAccount", "PayeePartyCreditorFinancialAccount",
@@ -39,6 +58,9 @@ def field_for(rule: FiredRule) -> str:
     The rule's location tells where an element is wrong; when an element is missing the location
     is its parent (often the root), so the business term the rule names (BT-44 buyer name…) decides.
     """
+    plain = _plain(rule)
+    if plain:
+        return plain[0]
     where = rule.location or ""
     if any(part in where for part in LINE):
         return "lines"
@@ -58,6 +80,9 @@ def field_for(rule: FiredRule) -> str:
 
 
 def sentence(rule: FiredRule) -> str:
+    plain = _plain(rule)
+    if plain:
+        return plain[1]
     field = field_for(rule)
     params = {"rule": rule.id, "text": rule.text[:300]}
     if field == "client":
@@ -80,10 +105,17 @@ def problems(errors: list[FiredRule]) -> dict[str, list[str]]:
     """ValidationError-ready dict: field -> messages, each rule once."""
     out: dict[str, list[str]] = {}
     seen = set()
+    if any(rule.id.startswith(NOT_SUBJECT_MIXED_RULES) for rule in errors):
+        # the cause of the other category rules that fire with it: said first, once
+        out["lines"] = [str(NOT_SUBJECT_MIXED)]
+        errors = [rule for rule in errors if not rule.id.startswith(("BR-O-",))]
     for rule in errors:
         key = (rule.id, rule.location)
         if key in seen:
             continue
         seen.add(key)
-        out.setdefault(field_for(rule), []).append(sentence(rule))
+        text = sentence(rule)
+        bucket = out.setdefault(field_for(rule), [])
+        if text not in bucket:
+            bucket.append(text)
     return out

@@ -5,8 +5,8 @@ PDF/A-3). Both formats can be downloaded for any issued invoice or credit note; 
 the frozen snapshot, so a download months later is the same document.
 
 Which rule sets apply: EN 16931 for UBL, plus Peppol BIS 3.0 when the buyer can be reached over
-Peppol; EN 16931 and Factur-X EN16931 for CII, plus the French reform's BR-FR rules for every
-document of a French entity. See docs/decisions/0006-einvoice-formats-and-rules.md.
+Peppol; EN 16931 and Factur-X EN16931 for CII, plus the French reform's BR-FR rules for domestic
+B2B documents of a French entity (validation.french_rules_apply). See docs/decisions/0006-einvoice-formats-and-rules.md.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def peppol_reachable(snapshot: dict) -> bool:
 
 
 def rule_sets_for(snapshot: dict, syntax: str) -> list[str]:
-    french = snapshot.get("seller", {}).get("jurisdiction") == "FR"
+    french = validation.french_rules_apply(snapshot)  # domestic B2B only (decision 0006)
     return validation.default_rule_sets(syntax, french=french, peppol=peppol_reachable(snapshot))
 
 
@@ -69,8 +69,24 @@ def check(snapshot: dict, fmt: str) -> validation.Report:
     return report
 
 
-def check_for_issue(document) -> EInvoice:
-    """Called by sales.services.issue_document inside its transaction, after freezing."""
+def rule_sets_to_prepare(document) -> list[str]:
+    """Every rule set the document's e-invoice may be checked against (Peppol or not)."""
+    fmt = default_format(document.entity.jurisdiction)
+    syntax = syntax_of(fmt)
+    french = document.entity.jurisdiction == "FR"
+    return validation.default_rule_sets(syntax, french=french, peppol=True)
+
+
+def prepare_for_issue(document) -> None:
+    """Issue preparation step (``sales.steps``): compile the rule sets before issuing takes the
+    document and numbering locks, so that the first issue after a restart holds them no longer
+    than the others."""
+    validation.prepare(rule_sets_to_prepare(document))
+
+
+def check_for_issue(document, **_context) -> EInvoice:
+    """Issue step (``sales.steps``, registered in apps.py): runs inside issuing's transaction, after
+    freezing. A refusal rolls the whole issue back, the number included."""
     fmt = default_format(document.entity.jurisdiction)
     report = check(document.frozen, fmt)
     return EInvoice.objects.create(document=document, format=fmt, syntax=syntax_of(fmt), passed=report.passed,
@@ -113,7 +129,7 @@ def archive(document, pdf: bytes) -> bytes:
 
 
 def _archived_pdf(document) -> bytes:
-    from compagnon.portal.services import archived_pdf
+    from compagnon.sales.tasks import archived_pdf
 
     return archived_pdf(document)[0]
 

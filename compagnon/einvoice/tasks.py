@@ -13,7 +13,7 @@ def transmit(*, transmission_id: int) -> str:
     from .services import download, peppol_recipient
 
     with transaction.atomic():
-        transmission = Transmission.objects.select_for_update().select_related("document").get(pk=transmission_id)
+        transmission = Transmission.objects.select_for_update(of=("self",)).select_related("document").get(pk=transmission_id)
         if transmission.status != TransmissionStatus.QUEUED:
             return transmission.status
         document = transmission.document

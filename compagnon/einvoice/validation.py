@@ -114,6 +114,9 @@ def rule_set_path(name: str) -> Path:
 _lock = threading.Lock()
 _processor = None
 _compiled: dict[tuple[Path, bool], object] = {}
+# How many stylesheets this process compiled (tests assert that issuing compiles outside any lock
+# and only once per rule set).
+compilations = 0
 
 
 def _saxon():
@@ -143,9 +146,13 @@ def _executable(path: Path, *, as_published: bool = False):
       stylesheet parameter holding the code list parsed once;
     * :func:`_speed_up` lets each pattern visit only the nodes its rules can match.
     """
+    global compilations
     key = (path, as_published)
+    if key in _compiled:  # the common case: no lock needed to read a compiled stylesheet
+        return _compiled[key]
     with _lock:
         if key not in _compiled:
+            compilations += 1
             proc = _saxon()
             xslt = proc.new_xslt30_processor()
             xslt.set_cwd(str(path.parent))
@@ -330,6 +337,22 @@ def warm_up(rule_sets, *, as_published: bool = False) -> None:
         _executable(rule_set_path(name), as_published=as_published)
 
 
+def prepare(rule_sets) -> None:
+    """Compile the rule sets that are installed, skipping missing ones (the system check reports
+    them). Called before issuing takes any database lock, and at web and worker start."""
+    for name in rule_sets:
+        try:
+            path = rule_set_path(name)
+        except RulesUnavailable:
+            continue
+        _executable(path)
+
+
+def prepare_all() -> None:
+    """Every rule set an issue may need: what a web or worker process compiles when it starts."""
+    prepare(dict.fromkeys(default_rule_sets("ubl", peppol=True) + default_rule_sets("cii", french=True)))
+
+
 def syntax_of(xml: bytes) -> str:
     """"ubl" or "cii" from the root element, or ValueError for anything else."""
     root = etree.fromstring(xml, parser=_parser())
@@ -383,13 +406,29 @@ def validate(xml: bytes, rule_sets: list[str], *, skip_unavailable: bool = False
     return report
 
 
+def french_rules_apply(snapshot: dict) -> bool:
+    """Whether the French reform's BR-FR rules (e-invoicing "flux 2") apply to a document.
+
+    They govern domestic B2B exchanges: a seller established in France invoicing a business
+    established in France, through the approved platforms. Sales to individuals (B2C) and to
+    buyers abroad are not e-invoicing but e-reporting (transaction data, not the invoice), so
+    BR-FR does not apply to them: BR-FR-12 would otherwise demand an electronic address (BT-49)
+    that an individual or a foreign buyer need not have. Those documents still pass EN 16931
+    and Factur-X EN16931. Decision 0006 (amended by issue 9).
+    """
+    seller, buyer = snapshot.get("seller", {}), snapshot.get("buyer", {})
+    return (seller.get("jurisdiction") == "FR" and buyer.get("kind") == "company"
+            and (buyer.get("country") or "FR") == "FR")
+
+
 def default_rule_sets(syntax: str, *, french: bool = False, peppol: bool = True) -> list[str]:
     """The rule sets a document must pass.
 
     UBL: EN 16931, plus Peppol BIS 3.0 when the document can travel over Peppol (the buyer has a
     Peppol participant id). BR-FR-UBL is not applied: its BR-FR-08 wants the billing mode in
     cbc:ProfileID, where Peppol requires its process id (decision 0006).
-    CII: EN 16931 and Factur-X EN16931, plus BR-FR for French sellers.
+    CII: EN 16931 and Factur-X EN16931, plus BR-FR for domestic French B2B documents (``french``,
+    see :func:`french_rules_apply`).
     """
     if syntax == "ubl":
         return ["CEN-EN16931-UBL"] + (["PEPPOL-EN16931-UBL"] if peppol else [])

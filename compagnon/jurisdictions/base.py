@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 
 
@@ -105,6 +106,12 @@ VAT_CATEGORIES = {
 ZERO_RATE_CATEGORIES = {"Z", "E", "AE", "K", "G", "O"}
 # Categories for which the buyer must have a VAT number (BR-AE-02, BR-IC-02).
 BUYER_VAT_REQUIRED = {"AE", "K"}
+# EN 16931 BR-O-11 to BR-O-14: a document with a line "outside the scope of VAT" (O) has no other
+# category. Said before issuing (sales) and when the e-invoice rules refuse it (einvoice.explain).
+NOT_SUBJECT_MIXED = gettext_lazy(
+    "Lines “outside the scope of VAT” (not subject to VAT) cannot be mixed with other VAT categories on "
+    "one document: put them on an invoice of their own, or give every line the same VAT category."
+)
 
 
 @dataclass(frozen=True)

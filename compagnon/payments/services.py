@@ -22,7 +22,7 @@ from compagnon.audit.services import record
 from compagnon.banking.models import BankTransaction, TransactionState
 from compagnon.clients.models import Client
 from compagnon.core.services import require
-from compagnon.dunning import services as collections
+from compagnon.dunning import decisions as collections
 from compagnon.ledger import services as ledger
 from compagnon.sales.models import Document, Kind, PaymentState, State
 

@@ -30,7 +30,6 @@ from compagnon.audit.services import record
 from compagnon.core.services import require
 from compagnon.sales import services as sales_services
 from compagnon.sales.models import Document, DocumentEmail, Kind, State
-from compagnon.sales.pdf import sha256
 from compagnon.sales.templatetags.sales_tags import amount
 
 from .models import ClientRefusal, PortalAccess, SignatureEvidence, SignatureRequest
@@ -58,7 +57,9 @@ def _audit(actor, document, action, message, *, before=None, after=None, **param
 
 
 def _lock(document) -> Document:
-    return Document.objects.select_for_update().select_related("activity", "entity", "client").get(pk=document.pk)
+    # the document's row only: never the entity's, shared by the whole cooperative (see sales._lock)
+    return (Document.objects.select_for_update(of=("self",)).select_related("activity", "entity", "client")
+            .get(pk=document.pk))
 
 
 def _now():
@@ -245,10 +246,13 @@ def revoke_portal_links(*, actor, document: Document) -> int:
 
 
 def _lock_for_client(access) -> tuple[Document, PortalAccess]:
+    """The document first, then its link: the order every service locks in (a member revoking the
+    links holds the document and then writes the links; the other order could deadlock)."""
+    document = _lock(Document(pk=access.document_id))
     access = PortalAccess.objects.select_for_update().get(pk=access.pk)
     if not access.is_active:
         raise ValidationError(_("This link is no longer valid. Ask the sender for a new one."))
-    return _lock(access.document), access
+    return document, access
 
 
 def _check_decidable(document) -> None:
@@ -316,18 +320,10 @@ def signer_addresses(document) -> set[str]:
 
 
 def archived_pdf(document) -> tuple[bytes, str]:
-    """The archived PDF's bytes and SHA-256, archiving it first if the background task has not yet."""
-    if not document.pdf:
-        from compagnon.sales.tasks import render_document_pdf
+    """The archived PDF's bytes and SHA-256 (kept in sales, which archives it; here for the portal)."""
+    from compagnon.sales.tasks import archived_pdf as sales_archived_pdf
 
-        render_document_pdf.call(document_id=document.pk)
-        document.refresh_from_db(fields=["pdf", "pdf_sha256"])
-    with document.pdf.open("rb") as f:
-        data = f.read()
-    digest = sha256(data)
-    if document.pdf_sha256 and not constant_time_compare(digest, document.pdf_sha256):
-        raise RuntimeError(f"The archived PDF of document {document.pk} does not match its recorded SHA-256.")
-    return data, digest
+    return sales_archived_pdf(document)
 
 
 def _code() -> str:

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from compagnon.core.csp import nonce_styles
 from compagnon.core.views_helpers import apply_errors, get_or_404
 from compagnon.sales.models import State
 from compagnon.sales.pdf import render_html
@@ -197,7 +198,7 @@ def _portal_context(access, document, token, **extra) -> dict:
 @portal_view
 def portal_document(request, access, document, token):
     PortalAccess.objects.filter(pk=access.pk).update(last_seen_at=timezone.now())
-    context = _portal_context(access, document, token, html=_document_html(document), refuse_form=RefuseForm())
+    context = _portal_context(access, document, token, html=nonce_styles(request, _document_html(document)), refuse_form=RefuseForm())
     return render(request, "portal/document.html", context)
 
 
@@ -232,7 +233,7 @@ def portal_refuse(request, access, document, token):
         else:
             messages.success(request, _("Your answer is recorded: you refused this document. The sender has been told."))
             return redirect("portal-document", token=token)
-    context = _portal_context(access, document, token, html=_document_html(document), refuse_form=form)
+    context = _portal_context(access, document, token, html=nonce_styles(request, _document_html(document)), refuse_form=form)
     return render(request, "portal/document.html", context, status=400)
 
 

@@ -74,7 +74,23 @@ def entry_lines(document) -> list[ledger.LineSpec]:
     return lines
 
 
+def books_nothing(document) -> bool:
+    """A zero document (a free service, a full discount) moves no money: no entry is posted for it.
+
+    The ledger only takes entries of at least two non-zero lines, so a zero invoice gets no entry
+    rather than an empty one; ``ledger_checks.documents_posted_once`` expects none for it. It is
+    zero when nothing was prepaid and every VAT breakdown row is zero (then every line of
+    :func:`entry_lines` is zero: receivable, revenue, VAT, contribution).
+    """
+    return not document.prepaid and not any(
+        row.taxable_amount or row.tax_amount for row in document.vat_breakdown.all()
+    )
+
+
 def post_document(*, actor, document) -> None:
+    lines = entry_lines(document)
+    if not lines and books_nothing(document):
+        return
     ledger.post_entry(actor=actor, entity=document.entity, journal_code=JOURNAL, date=document.issue_date,
                       label=f"{document.get_kind_display()} {document.number} — {document.client.name}"[:200],
-                      lines=entry_lines(document), source=document, kind="issue")
+                      lines=lines, source=document, kind="issue")

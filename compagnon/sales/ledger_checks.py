@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from compagnon.ledger.checks import register
 from compagnon.ledger.models import Entry
 
-from .models import Document, Kind, State
+from .models import Document, Kind, State, VatBreakdown
 
 LEGAL_KINDS = [Kind.INVOICE, Kind.DEPOSIT, Kind.CREDIT_NOTE]
 PDF_GRACE = timedelta(minutes=10)
@@ -18,15 +18,20 @@ PDF_GRACE = timedelta(minutes=10)
 
 @register("Every issued invoice and credit note has exactly one entry")
 def documents_posted_once(entities):
-    issued = Document.objects.filter(entity__in=entities, kind__in=LEGAL_KINDS, state=State.ISSUED)
+    # a zero document (nothing prepaid, every VAT row zero) books nothing: no entry expected, see
+    # accounting.books_nothing
+    moves = VatBreakdown.objects.filter(document=OuterRef("pk")).exclude(taxable_amount=0, tax_amount=0)
+    issued = (Document.objects.filter(entity__in=entities, kind__in=LEGAL_KINDS, state=State.ISSUED)
+              .annotate(moves=Exists(moves)))
     counts = dict(
         Entry.objects.filter(entity__in=entities, source_type="sales.document", kind="issue")
         .values_list("source_id").annotate(n=Count("id")).order_by()
     )
-    for pk, number in issued.values_list("id", "number").iterator():
+    for pk, number, moves_money, prepaid in issued.values_list("id", "number", "moves", "prepaid").iterator():
         n = counts.pop(pk, 0)
-        if n != 1:
-            yield f"{number}: {n} entries instead of 1"
+        expected = 1 if (moves_money or prepaid) else 0
+        if n != expected:
+            yield f"{number}: {n} entries instead of {expected}"
     for source_id in counts:
         yield f"entry for document id {source_id}, which is not an issued invoice or credit note"
 

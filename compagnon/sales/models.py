@@ -175,6 +175,9 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["entity", "series", "year", "sequence"], condition=models.Q(sequence__isnull=False),
                                     name="document_number_unique"),
             models.CheckConstraint(condition=models.Q(discount_percent__gte=0, discount_percent__lte=100), name="document_discount_percent_range"),
+            # payment references are unique across entities (the matcher finds a document by it)
+            models.UniqueConstraint(fields=["payment_reference"], condition=~models.Q(payment_reference=""),
+                                    name="document_payment_reference_unique"),
         ]
         indexes = [
             models.Index(fields=["activity", "kind", "state"]),

@@ -2,8 +2,9 @@
 
 Belgian entities give each invoice a *structured communication* (OGM/VCS, ``+++123/4567/89012+++``:
 ten digits and a mod-97 check); other entities an ISO 11649 *RF creditor reference*. Both are
-derived from the invoice's year and sequence, so they are unique per entity, stable, and can be
-matched back to the invoice when the payment arrives (bank reconciliation).
+derived from the entity's prefix and the invoice's year and sequence, so they are unique across
+entities (a database constraint backs it), stable, and can be matched back to the invoice when the
+payment arrives (bank reconciliation).
 
 The EPC QR code (EPC069-12, "SEPA credit transfer QR") lets the client pay by scanning the PDF
 with a banking app: it carries the entity's IBAN/BIC, name, amount and reference.
@@ -22,26 +23,46 @@ STRUCTURED = "ogm"  # Belgian structured communication
 CREDITOR = "rf"  # ISO 11649 creditor reference
 
 
-def structured_communication(year: int, sequence: int) -> str:
-    """Ten digits (2-digit year, series digit 1, 7-digit sequence) and their mod-97 check: 12 digits."""
+# Entity prefixes: references are unique across entities, not only per entity. Each entity has a
+# prefix, its rank among the entities of its jurisdiction (1 for the first one created, 2 for the
+# next…, see sales.services.payment_reference_prefix). Prefix 1 gives exactly the references issued
+# before prefixes existed, so references already printed stay what they were.
+#
+# Belgian structured communication, 10 digits + 2 check digits (mod 97):
+#     YY  P  SSSSSSS  CC      YY year, P the prefix digit (1–9, then 0 for the tenth entity),
+#                              SSSSSSS the invoice sequence of the year (up to 9,999,999)
+# so up to ten Belgian entities; an eleventh is refused a prefix (never a duplicate reference).
+# ISO 11649 RF reference (up to 21 characters after RF and the 2 check digits):
+#     RFcc [P] YYYY SSSSSSS   the prefix written out before the year, omitted for prefix 1
+# (11 digits for the first entity, 12 for prefixes 2–9, 13 for 10–99…: different lengths or
+# different leading digits, so no two entities share a reference).
+MAX_STRUCTURED_PREFIX = 10
+
+
+def structured_communication(year: int, sequence: int, prefix: int = 1) -> str:
+    """Ten digits (2-digit year, entity prefix digit, 7-digit sequence) and their mod-97 check."""
     if sequence >= 10_000_000:
         raise ValueError("sequence too large for a structured communication")
-    base = f"{year % 100:02d}1{sequence:07d}"
+    if not 1 <= prefix <= MAX_STRUCTURED_PREFIX:
+        raise ValueError("entity prefix outside 1–10 for a structured communication")
+    base = f"{year % 100:02d}{prefix % 10}{sequence:07d}"
     return base + ogm_vcs.calc_check_digits(base)
 
 
-def creditor_reference(year: int, sequence: int) -> str:
-    """``RF`` + two check digits + the year and the zero-padded sequence (compact form)."""
-    body = f"{year}{sequence:07d}"
+def creditor_reference(year: int, sequence: int, prefix: int = 1) -> str:
+    """``RF`` + two check digits + [entity prefix] + the year and the zero-padded sequence."""
+    if prefix < 1:
+        raise ValueError("entity prefixes start at 1")
+    body = ("" if prefix == 1 else str(prefix)) + f"{year}{sequence:07d}"
     check = mod_97_10.calc_check_digits(body + "RF")
     return f"RF{check}{body}"
 
 
-def reference_for(jurisdiction: str, year: int, sequence: int) -> tuple[str, str]:
-    """(kind, compact reference) for an entity of this jurisdiction."""
+def reference_for(jurisdiction: str, year: int, sequence: int, prefix: int = 1) -> tuple[str, str]:
+    """(kind, compact reference) for the entity with this prefix in this jurisdiction."""
     if jurisdiction == "BE":
-        return STRUCTURED, structured_communication(year, sequence)
-    return CREDITOR, creditor_reference(year, sequence)
+        return STRUCTURED, structured_communication(year, sequence, prefix)
+    return CREDITOR, creditor_reference(year, sequence, prefix)
 
 
 def display(kind: str, reference: str) -> str:

@@ -71,6 +71,7 @@ from compagnon.sales.scale_data import (
     qr_head,
 )
 from compagnon.sales.scale_rows import DocumentRows
+from compagnon.sales.services import payment_reference_prefix
 
 
 class InvoiceGenerator(DocumentRows, ScaleChecks):
@@ -153,7 +154,8 @@ class InvoiceGenerator(DocumentRows, ScaleChecks):
             end = max(self.today, start)
             rules = entity.rules
             rates = [r.rate.quantize(C2) for r in rules.vat_rates if r.rate > 0]
-            reference_kind, _ = payment.reference_for(entity.jurisdiction, self.today.year, 1)
+            reference_prefix = payment_reference_prefix(entity)
+            reference_kind, _ = payment.reference_for(entity.jurisdiction, self.today.year, 1, reference_prefix)
             out.append(
                 Books(
                     entity=entity,
@@ -170,6 +172,7 @@ class InvoiceGenerator(DocumentRows, ScaleChecks):
                     rate_second=rates[1] if len(rates) > 1 else rates[0],
                     rate_by_code={r.code: r.rate.quantize(C2) for r in rules.vat_rates},
                     reference_kind=reference_kind,
+                    reference_prefix=reference_prefix,
                     qr_head=qr_head(entity),
                 )
             )

@@ -110,7 +110,7 @@ class ScaleChecks:
         )
         if doc.kind in (Kind.INVOICE, Kind.DEPOSIT):  # as issue_document sets it
             doc.payment_reference = payment.reference_for(
-                b.entity.jurisdiction, doc.year, sequence
+                b.entity.jurisdiction, doc.year, sequence, b.reference_prefix
             )[1]
         if doc.payment_reference != built_reference:
             raise CommandError(

@@ -29,25 +29,16 @@ from compagnon.sales.models import (
 QR_MAX = Decimal("999999999.99")
 
 
-def payment_reference(kind: str, year: int, sequence: int) -> str:
-    """payment.reference_for(...)[1]: the mod-97 checks in plain integer arithmetic."""
+def payment_reference(kind: str, year: int, sequence: int, prefix: int = 1) -> str:
+    """payment.reference_for(...)[1] for the entity with this prefix (its rank in its country)."""
     if kind == payment.STRUCTURED:
-        if sequence >= 10_000_000:
-            return payment.structured_communication(year, sequence)  # raises, as issuing would
-        base = f"{year % 100:02d}1{sequence:07d}"
-        return f"{base}{(int(base) % 97) or 97:02d}"
-    body = f"{year}{sequence:07d}"
-    # ISO 7064 mod 97-10 over body + "RF" + "00", the letters as their base-36 values (R=27, F=15)
-    return f"RF{98 - int(body + '271500') % 97:02d}{body}"
+        return payment.structured_communication(year, sequence, prefix)
+    return payment.creditor_reference(year, sequence, prefix)
 
 
 def reference_display(kind: str, reference: str) -> str:
-    """payment.display(kind, reference) for the compact references payment_reference() gives."""
-    if kind == payment.STRUCTURED:
-        return f"+++{reference[:3]}/{reference[3:7]}/{reference[7:]}+++"
-    if len(reference) == 15:  # RF, 2 check digits, year, 7-digit sequence: blocks of 4
-        return f"{reference[:4]} {reference[4:8]} {reference[8:12]} {reference[12:]}"
-    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+    """payment.display(kind, reference)."""
+    return payment.display(kind, reference)
 
 
 def qr_head(entity) -> str:
@@ -514,6 +505,7 @@ class Books:
     rate_second: Decimal  # the next one
     rate_by_code: dict  # VAT rate code -> rate, as stored
     reference_kind: str  # payment.reference_for's kind for this entity ("ogm" or "rf")
+    reference_prefix: int  # the entity's prefix in its payment references (sales.services)
     qr_head: str  # the EPC QR payload up to the amount, "" when the entity has no IBAN
     activities: list = field(default_factory=list)
     pdf_name: str = ""

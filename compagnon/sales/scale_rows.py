@@ -372,7 +372,7 @@ class DocumentRows:
             doc_counters[key] = sequence
             number = b.patterns[series].format(year=year, seq=sequence)
             if kind == INVOICE:  # issue_document gives invoices and deposits a payment reference
-                reference = payment_reference(reference_kind, year, sequence)
+                reference = payment_reference(reference_kind, year, sequence, b.reference_prefix)
                 shown = reference_display(reference_kind, reference)
             else:
                 reference = shown = ""

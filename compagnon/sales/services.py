@@ -14,9 +14,9 @@ from django.utils.translation import gettext_noop
 from compagnon import jurisdictions
 from compagnon.audit.services import record
 from compagnon.core.services import require
-from compagnon.jurisdictions.base import BUYER_VAT_REQUIRED, ZERO_RATE_CATEGORIES
+from compagnon.jurisdictions.base import BUYER_VAT_REQUIRED, NOT_SUBJECT_MIXED, ZERO_RATE_CATEGORIES
 
-from . import accounting, payment
+from . import accounting, payment, steps
 from .calculation import money
 from .freeze import snapshot
 from .models import (
@@ -75,8 +75,15 @@ def _audit(actor, document, action, message, **params):
 
 
 def _lock(document) -> Document:
+    """Lock the document's own row, nothing else.
+
+    ``of=("self",)``: without it PostgreSQL also locks every joined row — the activity, the client
+    and the entity, which every member of the cooperative shares — so every autosave and issue of
+    the whole cooperative would queue behind each other, and two could deadlock. Lock order in
+    every service: the document first, then the counters (see ``_next_number``).
+    """
     return (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("activity", "entity", "client")
         .get(pk=document.pk)
     )
@@ -185,7 +192,49 @@ def _save_lines(document, lines: list[dict], rules=None) -> None:
         if line.kind == LineKind.ITEM:
             line.net_amount = next(nets)
     DocumentLine.objects.bulk_create(objects)
+    _refuse_negative(document, totals)
     _store_totals(document, totals)
+
+
+def _amount(value) -> str:
+    return f"{value:.2f}"
+
+
+def _refuse_negative(document, totals) -> None:
+    """An invoice, deposit invoice or credit note never totals below zero.
+
+    Money owed back to a client is a credit note on the invoice it corrects, never a negative
+    invoice (which would be booked as a credit to the client, shown as paid and never refunded).
+    A total of exactly zero is legal (a free service, a full discount). Lines may be negative (a
+    discount line), as long as the document's totals are not. Quotes are left free: they are never
+    booked, and invoicing one runs this check.
+    """
+    if not document.is_legal:
+        return
+    credit_note = document.kind == Kind.CREDIT_NOTE
+    if totals.line_total < 0 or (totals.tax_exclusive >= 0 and totals.tax_inclusive < 0):
+        total = totals.line_total if totals.line_total < 0 else totals.tax_inclusive
+        if credit_note:
+            message = _(
+                "The lines add up to %(total)s €, below zero: a credit note cannot be negative. "
+                "To charge the client more, make an invoice."
+            )
+        else:
+            message = _(
+                "The lines add up to %(total)s €, below zero: an invoice cannot be negative. "
+                "To give money back to a client, make a credit note on the invoice it corrects."
+            )
+        raise ValidationError({"lines": message % {"total": _amount(total)}})
+    if totals.tax_exclusive < 0:
+        raise ValidationError({"discount_amount": _(
+            "The discount (%(discount)s €) is larger than the lines (%(lines)s €): the total cannot be below "
+            "zero. Lower the discount; a total of 0 (everything offered) is fine."
+        ) % {"discount": _amount(totals.allowance_total), "lines": _amount(totals.line_total + totals.charge_total)}})
+    if totals.payable < 0:
+        raise ValidationError({"prepaid": _(
+            "The deposits already invoiced (%(prepaid)s €) are more than this invoice's total (%(total)s €): "
+            "it cannot leave a negative amount due. Credit the deposit with a credit note instead."
+        ) % {"prepaid": _amount(totals.prepaid), "total": _amount(totals.tax_inclusive)}})
 
 
 def _store_totals(document, totals) -> None:
@@ -227,9 +276,13 @@ def _store_totals(document, totals) -> None:
     )
 
 
-@transaction.atomic
 def save_draft(*, actor, document: Document, lines: list[dict] | None = None, **fields) -> Document:
     """Save what the member typed. Called on every autosave: idempotent, keeps the document a draft."""
+    return retry_on_conflict(_save_draft, actor=actor, document=document, lines=lines, **fields)
+
+
+@transaction.atomic
+def _save_draft(*, actor, document: Document, lines: list[dict] | None = None, **fields) -> Document:
     document = _lock(document)
     require(actor, "sales.change_document", document)
     _require_draft(document)
@@ -242,7 +295,9 @@ def save_draft(*, actor, document: Document, lines: list[dict] | None = None, **
     if lines is not None:
         _save_lines(document, lines)
     else:
-        _store_totals(document, document.compute_totals())
+        totals = document.compute_totals()
+        _refuse_negative(document, totals)
+        _store_totals(document, totals)
     return document
 
 
@@ -291,13 +346,29 @@ def _next_number(document: Document, today: datetime.date) -> None:
     counter, _created = DocumentCounter.objects.get_or_create(
         entity_id=document.entity_id, series=document.series, year=today.year
     )
-    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+    counter = DocumentCounter.objects.select_for_update(of=("self",)).get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
     document.year, document.sequence = today.year, counter.last
     document.number = document.entity.number_pattern(document.series).format(
         year=today.year, seq=counter.last
     )
+
+
+def payment_reference_prefix(entity) -> int:
+    """The entity's prefix in its payment references (see sales/payment.py): its rank among the
+    entities of its jurisdiction, by creation (1 for the first). An entity with documents is never
+    deleted (PROTECT), so ranks of entities that issued stay put; the unique constraint on
+    ``Document.payment_reference`` is the backstop."""
+    from compagnon.organisation.models import Entity
+
+    prefix = Entity.objects.filter(jurisdiction=entity.jurisdiction, pk__lt=entity.pk).count() + 1
+    if entity.jurisdiction == "BE" and prefix > payment.MAX_STRUCTURED_PREFIX:
+        raise ValidationError(_(
+            "Structured communications can tell apart ten Belgian entities at most, and this entity would "
+            "be number %(n)s: ask the platform's administrators to set up its payment references."
+        ) % {"n": prefix})
+    return prefix
 
 
 def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
@@ -320,6 +391,18 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
             errors["client"] = _(
                 "Reverse charge and intra-EU supplies need the client's valid VAT number (e.g. BE0403019261)."
             )
+    line_errors = []
+    if "O" in categories and len(categories) > 1:
+        line_errors.append(str(NOT_SUBJECT_MIXED))
+    totals = document.compute_totals(lines)
+    try:
+        _refuse_negative(document, totals)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field == "lines":
+                line_errors += messages
+            else:
+                errors[field] = messages
     if document.kind == Kind.CREDIT_NOTE:
         credited = document.credited
         if (
@@ -329,21 +412,106 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
         ):
             errors["credited"] = _("A credit note must refer to an issued invoice.")
         else:
-            already = sum(
-                (c.tax_inclusive for c in credited.credit_notes.filter(state=State.ISSUED)),
-                Decimal("0"),
-            )
-            if document.compute_totals(lines).tax_inclusive + already > credited.tax_inclusive:
-                errors["lines"] = _(
-                    "The credit notes would exceed the invoice total (%(total)s)."
-                ) % {"total": credited.tax_inclusive}
+            line_errors += credit_ceiling_problems(document, lines, totals)
+    if line_errors:
+        errors["lines"] = line_errors + ([errors["lines"]] if "lines" in errors else [])
     if errors:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+def _vat_label(category: str, rate) -> str:
+    rate = format(Decimal(rate).normalize(), "f")
+    if category == "S":
+        return f"{rate} %"
+    return f"{rate} % ({_category_label(category)})"
+
+
+def _category_label(category: str) -> str:
+    from .models import VAT_CATEGORY_CHOICES
+
+    return str(dict(VAT_CATEGORY_CHOICES).get(category, category))
+
+
+def credit_ceiling_problems(credit_note: Document, lines, totals) -> list[str]:
+    """A credit note credits only what its invoice charged, rate by rate and category by category.
+
+    For every VAT category and rate of the credit note, what it credits (excl. VAT, after its
+    discounts and charges) plus what the invoice's issued credit notes already credited at that rate
+    must stay within what the invoice charged at that rate (its VAT breakdown); a rate or category
+    the invoice does not have cannot be credited at all. So revenue and VAT collected per rate never
+    go below zero for an invoice. The invoice row is locked: two credit notes of one invoice issued
+    at the same time are checked one after the other. The total ceiling (incl. VAT) still applies.
+    """
+    invoice = Document.objects.select_for_update().get(pk=credit_note.credited_id)
+    charged = {(row.category, row.rate): row.taxable_amount for row in invoice.vat_breakdown.all()}
+    previous = Document.objects.filter(credited=invoice, state=State.ISSUED).exclude(pk=credit_note.pk)
+    credited: dict[tuple, Decimal] = {}
+    already = Decimal("0")
+    for note in previous.prefetch_related("vat_breakdown"):
+        already += note.tax_inclusive
+        for row in note.vat_breakdown.all():
+            key = (row.category, row.rate)
+            credited[key] = credited.get(key, Decimal("0")) + row.taxable_amount
+    problems = []
+    rates = ", ".join(_vat_label(c, r) for c, r in charged)
+    item_lines = [line for line in lines if line.kind == LineKind.ITEM]
+    for category in totals.categories:
+        key = (category.category, category.rate)
+        if key not in charged:
+            names = [f"{n} (“{line.description[:60]}”)" for n, line in enumerate(item_lines, start=1)
+                     if (line.vat_category, line.vat_rate) == key]
+            problems.append(_(
+                "Line %(lines)s: invoice %(invoice)s has no line at %(vat)s, so a credit note cannot credit "
+                "it. Credit the invoice's own lines (%(rates)s)."
+            ) % {"lines": ", ".join(names), "invoice": invoice.number, "vat": _vat_label(*key), "rates": rates})
+            continue
+        left = charged[key] - credited.get(key, Decimal("0"))
+        if category.taxable > left:
+            problems.append(_(
+                "At %(vat)s, %(left)s € excl. VAT is left to credit on invoice %(invoice)s (%(charged)s € "
+                "invoiced, %(credited)s € already credited); this credit note credits %(amount)s €."
+            ) % {"vat": _vat_label(*key), "left": _amount(left), "invoice": invoice.number,
+                 "charged": _amount(charged[key]), "credited": _amount(credited.get(key, Decimal("0"))),
+                 "amount": _amount(category.taxable)})
+    if not problems and totals.tax_inclusive + already > invoice.tax_inclusive:
+        problems.append(_("The credit notes would exceed the invoice total (%(total)s).")
+                        % {"total": invoice.tax_inclusive})
+    return problems
+
+
 def issue_document(*, actor, document: Document) -> Document:
-    """Issue an invoice, deposit invoice or credit note: number, freeze, book. One transaction."""
+    """Issue an invoice, deposit invoice or credit note: number, freeze, book. One transaction.
+
+    What later contexts add (the e-invoice check, applying a credit note…) runs through
+    :mod:`compagnon.sales.steps`; their preparations (compiling rule sets) run first, before any
+    lock is taken, so that no other issue of the entity waits for them.
+    """
+    steps.prepare_issue(document)
+    return retry_on_conflict(_issue, actor=actor, document=document)
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back as a
+# whole, so running it again is safe. The lock order above makes them not happen by design; the
+# retry is a guard, bounded, and only when this call owns the transaction.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+RETRY_ATTEMPTS = 3
+
+
+def retry_on_conflict(fn, **kwargs):
+    from django.db import OperationalError, connection
+
+    attempts = 1 if connection.in_atomic_block else RETRY_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn(**kwargs)
+        except OperationalError as exc:
+            code = getattr(exc.__cause__, "sqlstate", None) or getattr(exc.__cause__, "pgcode", None)
+            if code not in RETRYABLE_SQLSTATES or attempt == attempts:
+                raise
+
+
+@transaction.atomic
+def _issue(*, actor, document: Document) -> Document:
     document = _lock(document)
     require(actor, "sales.change_document", document)
     _require_draft(document)
@@ -355,7 +523,9 @@ def issue_document(*, actor, document: Document) -> Document:
     _next_number(document, today)
     document.issue_date = today
     if document.kind in (Kind.INVOICE, Kind.DEPOSIT):
-        document.payment_reference = payment.reference_for(document.entity.jurisdiction, document.year, document.sequence)[1]
+        document.payment_reference = payment.reference_for(
+            document.entity.jurisdiction, document.year, document.sequence,
+            prefix=payment_reference_prefix(document.entity))[1]
     if document.kind != Kind.CREDIT_NOTE:
         terms = document.client.payment_terms_days
         terms = document.activity.payment_terms_days if terms is None else terms
@@ -366,21 +536,16 @@ def issue_document(*, actor, document: Document) -> Document:
     document.frozen = snapshot(document, lines=lines, totals=totals)
     document.pdf_requested_at = timezone.now()
     document.save()
-    # the e-invoice must pass the official rules, or nothing is issued (the transaction rolls back,
-    # the number included); its validation report is kept with the document
-    from compagnon.einvoice.services import check_for_issue
-
-    check_for_issue(document)
+    # registered steps (the e-invoice must pass the official rules, or nothing is issued: the
+    # transaction rolls back, the number included; its validation report is kept with the document)
+    steps.run_issue_steps(document, actor=actor, lines=lines, totals=totals)
     _store_totals(document, totals)
     if document.kind in (Kind.INVOICE, Kind.DEPOSIT):
         document.payment_state = PaymentState.AWAITING if document.payable > 0 else PaymentState.PAID
         document.save(update_fields=["payment_state"])
     accounting.post_document(actor=actor, document=document)
-    if document.kind == Kind.CREDIT_NOTE:
-        # a credit note settles what is still unpaid on the invoice it corrects
-        from compagnon.payments.services import apply_credit_note
-
-        apply_credit_note(actor=actor, credit_note=document)
+    # registered steps after booking (payments: a credit note settles what is unpaid on its invoice)
+    steps.run_on_issued(document, actor=actor)
     if document.quote_id:
         _refresh_quote_invoicing(document.quote)
     _audit(
@@ -450,7 +615,7 @@ def change_quote_state(*, actor, document: Document, to_state: str, note: str = 
 
 
 def _refresh_quote_invoicing(quote: Document) -> None:
-    quote = Document.objects.select_for_update().get(pk=quote.pk)
+    quote = Document.objects.select_for_update(of=("self",)).get(pk=quote.pk)
     invoiced = sum(
         (d.tax_exclusive for d in quote.invoices.filter(state=State.ISSUED, kind=Kind.INVOICE)),
         Decimal("0"),
@@ -611,7 +776,7 @@ def credit_note_for(*, actor, invoice: Document, lines: list[dict] | None = None
     full = lines is None
     if full:
         lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in invoice.lines.all()]
-    return create_document(
+    note = create_document(
         discount_amount=invoice.discount_amount if full else Decimal("0"),
         charge_amount=invoice.charge_amount if full else Decimal("0"),
         charge_reason=invoice.charge_reason if full else "",
@@ -627,6 +792,11 @@ def credit_note_for(*, actor, invoice: Document, lines: list[dict] | None = None
         buyer_reference=invoice.buyer_reference,
         title=_in(invoice.language, gettext_noop("Credit note for invoice %(number)s")) % {"number": invoice.number},
     )
+    # what the invoice's earlier credit notes left (the same check runs again at issue)
+    problems = credit_ceiling_problems(note, list(note.lines.all()), note.compute_totals())
+    if problems:
+        raise ValidationError({"lines": problems})
+    return note
 
 
 def _in(language: str, message: str) -> str:
@@ -693,7 +863,7 @@ def save_catalogue_item(
 def set_catalogue_item_active(*, actor, item: CatalogueItem, active: bool) -> CatalogueItem:
     """Deactivate an item (it no longer appears when adding lines) or bring it back."""
     item = (
-        CatalogueItem.objects.select_for_update().select_related("activity__entity").get(pk=item.pk)
+        CatalogueItem.objects.select_for_update(of=("self",)).select_related("activity__entity").get(pk=item.pk)
     )
     require(actor, "members.work_in_activity", item.activity)
     if item.active != active:

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from compagnon.core.csp import nonce_styles
+from compagnon.core.params import choice_param, id_param, paginate, text_param
 from compagnon.core.views_helpers import apply_errors, get_or_404
 
 from . import selectors, services
@@ -111,17 +112,16 @@ def _kind_label(document) -> str:
 
 @login_required
 def document_list(request):
-    tab = request.GET.get("tab", "all")
-    tab = tab if tab in TABS else "all"
-    q = request.GET.get("q", "").strip()
-    activity_id = _int(request.GET.get("activity"))
-    client_id = _int(request.GET.get("client"))
+    tab = choice_param(request, "tab", TABS, default="all")
+    q = text_param(request, "q")
+    activity_id = id_param(request, "activity")
+    client_id = id_param(request, "client")
     filters = TABS[tab][1]
     qs = selectors.document_list(
         request.user, kind=filters.get("kind", ""), state=filters.get("state", ""),
         activity_id=activity_id, client_id=client_id, search=q,
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     mine = selectors.workable_activities(request.user)
     keep = {"tab": tab if tab != "all" else "", "q": q, "activity": activity_id or "", "client": client_id or ""}
     querystring = urlencode({k: v for k, v in keep.items() if v})
@@ -149,11 +149,11 @@ def document_create(request):
         return render(request, "sales/document_create.html", {"no_activity": True})
     by_pk = {a.pk: a for a in activities}
     data = request.POST if request.method == "POST" else None
-    kind = request.GET.get("kind")
-    kind = kind if kind in (Kind.QUOTE, Kind.INVOICE) else Kind.QUOTE
+    kind = choice_param(request, "kind", (Kind.QUOTE, Kind.INVOICE), default=Kind.QUOTE)
     chosen_client = None
-    requested_client = _int(request.GET.get("client"))
-    activity = by_pk.get(_int((data or request.GET).get("activity"))) or activities[0]
+    requested_client = id_param(request, "client")
+    requested_activity = _int(data.get("activity")) if data is not None else id_param(request, "activity")
+    activity = by_pk.get(requested_activity) or activities[0]
     if requested_client and data is None:
         for a in activities:  # "new quote for this client" from the client's page
             try:
@@ -162,7 +162,7 @@ def document_create(request):
                 continue
             activity = a
             break
-    q = request.GET.get("q", "").strip()
+    q = text_param(request, "q")
     form = NewDocumentForm(data, activities=activities,
                            initial={"kind": kind, "activity": activity.pk,
                                     "client": chosen_client.pk if chosen_client else None})
@@ -258,15 +258,25 @@ def _save_posted(request, document) -> dict:
     return result
 
 
+def _vat_choices_for(document, kept: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The VAT choices of an editor row; a credit note offers only its invoice's rates (what it may
+    credit, see services.credit_ceiling_problems), plus a rate a row already has."""
+    vats = vat_choices(document.entity, kept)
+    if document.kind == Kind.CREDIT_NOTE and document.credited_id:
+        invoiced = {vat_value(b.category, b.rate) for b in document.credited.vat_breakdown.all()}
+        vats = [(v, label) for v, label in vats if v in invoiced or v in kept] or vats
+    return vats
+
+
 def _editor_context(request, document, *, form=None, rows=None, line_errors=(), error=None,
                     saved: bool | None = None) -> dict:
     if rows is None:
         rows = _rows_from_document(document)
-        add = request.GET.get("add")
-        if add in LineKind.values:
+        add = choice_param(request, "add", LineKind.values)
+        if add:
             rows.append(_blank_row(document, add))
     form = form or DocumentForm(document=document)
-    vats = vat_choices(document.entity, tuple(r["vat"] for r in rows))
+    vats = _vat_choices_for(document, tuple(r["vat"] for r in rows))
     exempt = bool(document.exemption_code) or any(r["vat"].split(":")[0] in EXEMPT_CATEGORIES for r in rows)
     client = document.client
     return {
@@ -334,7 +344,7 @@ def document_line(request, pk):
     _require_change(request.user, document)
     if not document.is_draft:
         raise PermissionDenied(_("This document can no longer be changed."))
-    item_id = _int(request.GET.get("item") or request.GET.get("catalogue_item"))
+    item_id = id_param(request, "item") or id_param(request, "catalogue_item")
     if item_id:
         item = get_or_404(selectors.catalogue_item, request.user, document.activity, item_id)
         description = item.name + (f"\n{item.description}" if item.description else "")
@@ -342,12 +352,12 @@ def document_line(request, pk):
                          unit_price=show_decimal(item.unit_price, 2),
                          vat=vat_value(item.vat_category, item.vat_rate))
     else:
-        kind = request.GET.get("kind")
-        row = _blank_row(document, kind if kind in LineKind.values else LineKind.ITEM)
+        kind = choice_param(request, "kind", LineKind.values, default=LineKind.ITEM)
+        row = _blank_row(document, kind)
     row["blank"] = False
     row["number"] = ""
     return render(request, "sales/_line.html", {
-        "row": row, "vat_choices": vat_choices(document.entity, (row["vat"],)), "units": UNIT_CHOICES,
+        "row": row, "vat_choices": _vat_choices_for(document, (row["vat"],)), "units": UNIT_CHOICES,
     })
 
 
@@ -371,7 +381,7 @@ def document_preview(request, pk):
     bar = render(request, "sales/_preview_bar.html", {"document": document}).content.decode()
     html = html.replace("<head>", '<head>\n<meta name="viewport" content="width=820">', 1)
     html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>\n{bar}", html, count=1)
-    return HttpResponse(html)
+    return HttpResponse(nonce_styles(request, html))
 
 
 @login_required

@@ -185,19 +185,50 @@ def test_the_email_of_a_belgian_invoice_carries_the_ubl_beside_the_pdf(client, d
     assert Transmission.objects.get(document=doc, channel="email").recipient == "boekhouding@klok.example"
 
 
-def test_export_writes_one_file_per_issued_document_named_by_number(tmp_path, django_capture_on_commit_callbacks):
+def _label(document):
+    return f"{document.entity.jurisdiction}-{document.entity.company_number}"
+
+
+def test_export_writes_one_file_per_issued_document_named_by_entity_and_number(tmp_path, django_capture_on_commit_callbacks):
     be = issued(scenarios.be_b2b_two_rates, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         invoice, note = scenarios.credit_note("FR")
     call_command("export_einvoices", "--out", str(tmp_path / "default"))
     names = sorted(p.name for p in (tmp_path / "default").iterdir())
-    assert names == sorted([f"{be.number}-ubl.xml", f"{invoice.number}.pdf", f"{note.number}.pdf"])
+    assert names == sorted([f"{_label(be)}_{be.number}-ubl.xml", f"{_label(invoice)}_{invoice.number}.pdf",
+                            f"{_label(note)}_{note.number}.pdf"])
     call_command("export_einvoices", "--out", str(tmp_path / "ubl"), "--format", "ubl")
     for path in (tmp_path / "ubl").iterdir():
         assert validation.validate(path.read_bytes(), ["CEN-EN16931-UBL", "PEPPOL-EN16931-UBL"]).passed, path.name
-    note_root = etree.fromstring((tmp_path / "ubl" / f"{note.number}-ubl.xml").read_bytes())
+    note_root = etree.fromstring((tmp_path / "ubl" / f"{_label(note)}_{note.number}-ubl.xml").read_bytes())
     assert etree.QName(note_root).localname == "CreditNote"
     assert note_root.findtext(".//cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=UBL) == invoice.number
+
+
+def test_export_keeps_both_entities_invoices_with_the_same_number_and_never_overwrites(
+        tmp_path, django_capture_on_commit_callbacks):
+    """A French and a Belgian entity both issue F…-00001: two files, not one written over the other."""
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fr, be = scenarios.fr_b2b_several_rates(), scenarios.be_b2b_two_rates()
+    fr.refresh_from_db()
+    be.refresh_from_db()
+    assert fr.number == be.number  # the same number in two entities
+    folder = tmp_path / "export"
+    out = StringIO()
+    call_command("export_einvoices", "--out", str(folder), "--format", "cii", stdout=out)
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == sorted([f"{_label(fr)}_{fr.number}-cii.xml", f"{_label(be)}_{be.number}-cii.xml"])
+    assert "2 e-invoice(s) written" in out.getvalue()
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(CommandError, match="already exists.*--overwrite"):
+        call_command("export_einvoices", "--out", str(folder), "--format", "cii")
+    assert {p: p.read_bytes() for p in folder.iterdir()} == before
+    call_command("export_einvoices", "--out", str(folder), "--format", "cii", "--overwrite", stdout=StringIO())
+    assert len(list(folder.iterdir())) == 2
 
 
 def test_quotes_have_no_e_invoice(client):

@@ -65,7 +65,11 @@ class Command(BaseCommand):
         try:
             invoice, report = parse.validate_file(data, path.name, rule_sets)
         except parse.ParseError as exc:
-            self._fail(path, _("not a valid e-invoice: %(error)s") % {"error": exc.message})
+            self._fail(
+                path,
+                _("not a valid e-invoice: %(error)s")
+                % {"error": " ".join(exc.message.split("\n"))},
+            )
             return False
         except validation.RulesUnavailable as exc:
             self._fail(path, _("the rules cannot run: %(error)s") % {"error": exc})
