@@ -39,6 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 
+from compagnon.einvoice.parse_detect import syntax_sentence
+
 from .models import StatementFormat
 from .reading import (
     CENT,
@@ -135,13 +137,9 @@ def _error_at(message: str, el) -> StatementError:
 
 
 def _syntax_error(exc: etree.XMLSyntaxError) -> StatementError:
-    line, column = exc.position if exc.position else (exc.lineno, None)
-    detail = re.sub(r",? line \d+, column \d+\s*$", "", exc.msg or str(exc)).strip()
-    return StatementError(
-        _("The XML is not well-formed at line %(line)s, column %(column)s: %(error)s.")
-        % {"line": line, "column": column or "?", "error": detail},
-        line=line,
-    )
+    # The parser's English is kept as the technical detail after a sentence in plain words.
+    message, line = syntax_sentence(exc)
+    return StatementError(message, line=line)
 
 
 def read(data: bytes) -> ReadStatement:

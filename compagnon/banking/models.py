@@ -10,7 +10,7 @@ every transaction against the suspense account (bank / suspense); matching it to
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -80,6 +80,16 @@ class BankStatement(models.Model):
     period_end = models.DateField(null=True, blank=True)
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     closing_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # The balance check (camt.053 OPBD/CLBD; CSV files give no balances: nothing to check).
+    # ``entries_total``: the sum of the booked entries of the file (known ones too);
+    # ``previous_closing_balance``: the closing balance of the account's statement before this
+    # one, when there is one. A mismatch warns; it never blocks the import (decision 0012-013).
+    entries_total = models.DecimalField(
+        _("entries total"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    previous_closing_balance = models.DecimalField(
+        _("previous closing balance"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     imported = models.PositiveIntegerField(_("new transactions"), default=0)
     already_known = models.PositiveIntegerField(_("already known"), default=0)
     matched = models.PositiveIntegerField(_("matched automatically"), default=0)
@@ -100,6 +110,73 @@ class BankStatement(models.Model):
     @property
     def is_rejected(self) -> bool:
         return self.state == ImportState.REJECTED
+
+    @classmethod
+    def purge_rejected_uploads(cls, *, before) -> int:
+        """Delete the rejected uploads received before ``before`` (a datetime), files and rows.
+        Idempotent and safe with several workers: each row is deleted once, its file after."""
+        purged = 0
+        for pk in cls.objects.filter(state="rejected", created_at__lt=before).values_list(
+            "pk", flat=True
+        ):
+            with transaction.atomic():
+                row = cls.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if row is None:
+                    continue
+                names = [f.name for f in row._upload_files() if f]
+                storage = row.file.storage
+                row.delete()
+                transaction.on_commit(
+                    lambda names=names, storage=storage: [storage.delete(n) for n in names]
+                )
+                purged += 1
+        return purged
+
+    def _upload_files(self) -> list:
+        return [self.file]
+
+    @property
+    def balances_checked(self) -> bool:
+        """The file gives its opening and closing balances (camt.053; a CSV export does not)."""
+        return (
+            self.opening_balance is not None
+            and self.closing_balance is not None
+            and self.entries_total is not None
+        )
+
+    @property
+    def expected_closing_balance(self) -> Decimal | None:
+        """Opening balance + the entries of the file."""
+        if not self.balances_checked:
+            return None
+        return self.opening_balance + self.entries_total
+
+    @property
+    def balance_difference(self) -> Decimal | None:
+        """Closing balance the bank gives − the one the entries add up to (0 when they agree)."""
+        if not self.balances_checked:
+            return None
+        return self.closing_balance - self.expected_closing_balance
+
+    @property
+    def opening_gap(self) -> Decimal | None:
+        """Opening balance − the previous statement's closing balance (0 when they follow on)."""
+        if self.opening_balance is None or self.previous_closing_balance is None:
+            return None
+        return self.opening_balance - self.previous_closing_balance
+
+    @property
+    def balance_mismatch(self) -> bool:
+        return bool(self.balance_difference) or bool(self.opening_gap)
+
+    @property
+    def error_summary(self) -> str:
+        """The plain sentence of ``error``; the parser's own text, if any, is ``error_detail``."""
+        return (self.error or "").partition("\n")[0]
+
+    @property
+    def error_detail(self) -> str:
+        return (self.error or "").partition("\n")[2]
 
     @property
     def error_line(self) -> int | None:

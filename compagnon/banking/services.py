@@ -7,7 +7,8 @@ Importing a statement (:func:`import_statement`): the file is read and checked c
 account row is locked (imports of one account queue up), the transactions already known are
 looked up in one query per thousand fingerprints, the new ones are written with ``bulk_create``,
 the statement is booked as **one** ledger entry (bank / suspense per new transaction) and the
-new transactions are handed to ``payments.matching.match_transactions``. Any problem, found
+new transactions are handed to the matchers registered in ``hooks`` (payments registers its
+matching from its ``ready()``: banking never imports payments). Any problem, found
 while reading or while writing, leaves nothing but a *rejected* statement: the file is kept with
 the reason (``error``) and the place (``error_location``: "line:element-or-column").
 """
@@ -18,6 +19,7 @@ import codecs
 import datetime
 import hashlib
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -33,9 +35,8 @@ from compagnon import permissions  # noqa: F401 - registers the rules checked be
 from compagnon.audit.services import record
 from compagnon.core.services import require, snapshot
 from compagnon.ledger.services import LineSpec, post_entry
-from compagnon.payments import matching
 
-from . import camt, csvfile
+from . import balances, camt, csvfile, hooks
 from .models import (
     BankAccount,
     BankStatement,
@@ -263,7 +264,8 @@ def detect_format(data: bytes) -> str:
     return StatementFormat.CAMT053 if camt.looks_like_xml(data) else StatementFormat.CSV
 
 
-def _refuse_other_files(data: bytes) -> None:
+def refuse_other_files(data: bytes) -> None:
+    """Raise StatementError for a ZIP/workbook or a PDF (the page, the API and the command)."""
     other = _other_file(data)
     if other == "zip":
         raise StatementError(
@@ -281,7 +283,7 @@ def _refuse_other_files(data: bytes) -> None:
 
 
 def _read(account: BankAccount, data: bytes, fmt: str) -> ReadStatement:
-    _refuse_other_files(data)
+    refuse_other_files(data)
     if fmt == StatementFormat.CAMT053:
         statement = camt.read(data)
         if statement.iban != compact_iban(account.iban):
@@ -491,6 +493,11 @@ def _store(actor, account, data, name, digest, read: ReadStatement, stored: list
         closing_balance=read.closing_balance,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if read.opening_balance is not None and read.closing_balance is not None:
+        statement.entries_total = sum((line.amount for line in read.lines), Decimal("0"))
+    if read.opening_balance is not None:
+        previous = balances.previous_statement(statement)
+        statement.previous_closing_balance = previous.closing_balance if previous else None
     statement.file.save(_storage_name(name), ContentFile(data), save=False)
     stored.append(statement.file)
     statement.save()
@@ -520,7 +527,7 @@ def _store(actor, account, data, name, digest, read: ReadStatement, stored: list
     ]
     BankTransaction.objects.bulk_create(new, batch_size=1000)
     _post(actor, account, statement, read, new)
-    result = matching.match_transactions(new, actor=actor)
+    result = hooks.match_imported(new, actor=actor)
     statement.imported = len(new)
     statement.already_known = len(read.lines) - len(new)
     statement.matched = result.matched
@@ -544,6 +551,24 @@ def _store(actor, account, data, name, digest, read: ReadStatement, stored: list
         },
         entity=account.entity,
     )
+    if statement.balance_mismatch:
+        record(
+            actor=actor,
+            action="bank_statement.balance_mismatch",
+            obj=statement,
+            message=gettext_noop(
+                "Bank statement %(file)s of %(account)s: the balances do not add up (closing "
+                "balance off by %(difference)s, opening balance off by %(gap)s); entries may be "
+                "missing"
+            ),
+            params={
+                "file": name,
+                "account": account.name,
+                "difference": str(statement.balance_difference or 0),
+                "gap": str(statement.opening_gap or 0),
+            },
+            entity=account.entity,
+        )
     return statement
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from compagnon.core.params import choice_param, id_param, paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404
 
-from . import csvfile, selectors, services
+from . import balances, csvfile, selectors, services
 from .forms import BankAccountForm, CsvMappingForm, UploadForm
 from .models import BankAccount, BankStatement, CsvMapping, TransactionState
 
@@ -120,9 +120,7 @@ def account_edit(request, pk):
 @login_required
 def account_detail(request, pk):
     account = _account(request, pk)
-    page = Paginator(selectors.statement_list(request.user, account_id=account.pk), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.statement_list(request.user, account_id=account.pk), 25)
     return render(
         request,
         "banking/account_detail.html",
@@ -181,8 +179,8 @@ def statement_upload(request):
     _require_reader(request)
     _require_manager(request)
     initial = {}
-    if request.GET.get("account", "").isdigit():
-        initial["account"] = int(request.GET["account"])
+    if (account_id := id_param(request, "account")) is not None:
+        initial["account"] = account_id
     form = UploadForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
@@ -226,6 +224,8 @@ def _say_how_it_went(request, statement: BankStatement) -> None:
             "to_match": statement.to_match,
         },
     )
+    for warning in balances.warnings(statement):
+        messages.warning(request, warning)
 
 
 def _statement(request, pk) -> BankStatement:
@@ -236,12 +236,9 @@ def _statement(request, pk) -> BankStatement:
 @login_required
 def statement_detail(request, pk):
     statement = _statement(request, pk)
-    state = request.GET.get("status", "")  # "status": the name the shared pager keeps
-    if state not in TransactionState.values:
-        state = ""
-    page = Paginator(selectors.statement_transactions(statement, state=state), 100).get_page(
-        request.GET.get("page")
-    )
+    # "status": the name the shared pager keeps
+    state = choice_param(request, "status", TransactionState.values)
+    page = paginate(request, selectors.statement_transactions(statement, state=state), 100)
     counts = selectors.state_counts(statement)
     return render(
         request,
@@ -249,6 +246,8 @@ def statement_detail(request, pk):
         {
             "statement": statement,
             "account": statement.account,
+            "balance_warnings": [] if statement.is_rejected else balances.warnings(statement),
+            "balance_note": "" if statement.is_rejected else balances.check_note(statement),
             "page": page,
             "status": state,
             "states": [

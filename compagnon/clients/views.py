@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +12,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compagnon.core.params import choice_param, id_param, paginate, text_param
 from compagnon.core.services import snapshot
 from compagnon.core.views_helpers import apply_errors, get_or_404
 from compagnon.jurisdictions.parties import country_name, format_company_number
 
-from . import selectors, services
+from . import imports, selectors, services
 from .forms import ClientForm, ContactForm, ImportForm, RelationshipEntryForm
 from .models import ClientKind, ImportStatus
 
@@ -77,12 +77,10 @@ def _activity_choices(request, requested_id=None) -> list:
 @login_required
 def client_list(request):
     user = request.user
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in ClientKind.values else ""
-    archived = request.GET.get("archived", "")
-    archived = archived if archived in ARCHIVED_FILTERS else ""
-    activity_id = _int(request.GET.get("activity"))
+    q = text_param(request, "q")
+    kind = choice_param(request, "kind", ClientKind.values)
+    archived = choice_param(request, "archived", ARCHIVED_FILTERS)
+    activity_id = id_param(request, "activity")
     qs = selectors.client_list(
         user,
         search=q,
@@ -90,7 +88,7 @@ def client_list(request):
         archived=ARCHIVED_FILTERS[archived],
         activity_id=activity_id,
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 25)
     mine = selectors.activities_for_new_client(user)
     activity = next((a for a in mine if a.pk == activity_id), None)
     if activity_id and activity is None:
@@ -115,7 +113,7 @@ def client_list(request):
 
 @login_required
 def client_create(request):
-    requested = _int(request.POST.get("activity") or request.GET.get("activity"))
+    requested = _int(request.POST.get("activity")) or id_param(request, "activity")
     choices = _activity_choices(request, requested)
     if not choices:
         raise PermissionDenied(_("You can add clients to the activities you work in."))
@@ -364,7 +362,7 @@ def entry_done(request, pk, entry_pk):
 
 @login_required
 def client_import(request):
-    requested = _int(request.POST.get("activity") or request.GET.get("activity"))
+    requested = _int(request.POST.get("activity")) or id_param(request, "activity")
     choices = _activity_choices(request, requested)
     form = ImportForm(request.POST or None, request.FILES or None, activities=choices)
     if len(choices) == 1:
@@ -375,7 +373,7 @@ def client_import(request):
             raise PermissionDenied(_("You can import clients into the activities you work in."))
         if form.is_valid():
             try:
-                client_import = services.import_clients_csv(
+                client_import = imports.import_clients_csv(
                     actor=request.user,
                     activity=form.cleaned_data["activity"] or choices[0],
                     uploaded_file=form.cleaned_data["file"],
@@ -419,7 +417,7 @@ def client_import_confirm(request, pk):
     if not services.may_create_client(request.user, client_import.activity):
         raise PermissionDenied(_("You can import clients into the activities you work in."))
     try:
-        client_import = services.confirm_client_import(
+        client_import = imports.confirm_client_import(
             actor=request.user, client_import=client_import
         )
     except ValidationError as exc:
@@ -508,7 +506,7 @@ def client_import_template(request):
     delimiter = ";" if (get_language() or "")[:2] in ("fr", "nl") else ","
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(services.CSV_COLUMNS)
+    writer.writerow(imports.CSV_COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="clients-template.csv"'

@@ -4,7 +4,7 @@ from it (a draft until the purchase workflow of a later issue takes over)."""
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -161,6 +161,39 @@ class SupplierInvoice(models.Model):
         if self.state == SupplierInvoiceState.REJECTED:
             return self.original_name or self.file.name
         return f"{self.supplier_name} {self.number}".strip()
+
+    @classmethod
+    def purge_rejected_uploads(cls, *, before) -> int:
+        """Delete the rejected uploads received before ``before`` (a datetime), files and rows.
+        Idempotent and safe with several workers: each row is deleted once, its file after."""
+        purged = 0
+        for pk in cls.objects.filter(state="rejected", created_at__lt=before).values_list(
+            "pk", flat=True
+        ):
+            with transaction.atomic():
+                row = cls.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if row is None:
+                    continue
+                names = [f.name for f in row._upload_files() if f]
+                storage = row.file.storage
+                row.delete()
+                transaction.on_commit(
+                    lambda names=names, storage=storage: [storage.delete(n) for n in names]
+                )
+                purged += 1
+        return purged
+
+    def _upload_files(self) -> list:
+        return [self.file, *(a.file for a in self.attachments.all())]
+
+    @property
+    def error_summary(self) -> str:
+        """The plain sentence of ``error``; the parser's own text, if any, is ``error_detail``."""
+        return (self.error or "").partition("\n")[0]
+
+    @property
+    def error_detail(self) -> str:
+        return (self.error or "").partition("\n")[2]
 
     @property
     def is_rejected(self) -> bool:

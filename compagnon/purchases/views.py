@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from compagnon.core.params import paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def _list_context(request, activity, form):
     return {
         "activity": activity,
         "form": form,
-        "page": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "page": paginate(request, qs, 25),
     }
 
 

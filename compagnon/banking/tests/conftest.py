@@ -45,11 +45,11 @@ def placeholder_match(transactions, *, actor=None):
     """The matching contract as the placeholder keeps it: nothing matched automatically, every
     money-in transaction left to match. The payments work replaces the real one concurrently;
     these tests are about the import, so they do not depend on it."""
-    from compagnon.payments.matching import MatchResult
+    from compagnon.banking.hooks import MatchCounts
 
-    return MatchResult(matched=0, to_match=len([t for t in transactions if t.amount > 0]))
+    return MatchCounts(matched=0, to_match=len([t for t in transactions if t.amount > 0]))
 
 
 @pytest.fixture(autouse=True)
 def _placeholder_matcher(monkeypatch):
-    monkeypatch.setattr("compagnon.payments.matching.match_transactions", placeholder_match)
+    monkeypatch.setattr("compagnon.banking.hooks.MATCHERS", [placeholder_match])

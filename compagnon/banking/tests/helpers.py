@@ -81,6 +81,8 @@ def camt(
     statement_id: str = "S-1",
     start: str = "2026-05-01",
     end: str = "2026-05-31",
+    opening="0.00",
+    closing=None,
 ) -> bytes:
     """A camt.053 file of ``version`` ("02" or "08" are valid against their XSD; the other
     versions get the .08 layout under their own namespace)."""
@@ -130,10 +132,18 @@ def camt(
             f"</Domn></BkTxCd>{details}</Ntry>"
         )
     created = f"{end}T06:00:00"
-    balance = (
-        '<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt>'
-        "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
-    )
+    opening = Decimal(str(opening))
+    if closing is None:  # the balances add up unless a test says otherwise
+        closing = opening + sum((e["amount"] for e in entries if e["status"] == "BOOK"), Decimal(0))
+    closing = Decimal(str(closing))
+
+    def balance_of(code, value, on):
+        return (
+            f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">'
+            f"{abs(value):.2f}</Amt><CdtDbtInd>{'DBIT' if value < 0 else 'CRDT'}</CdtDbtInd>"
+            f"<Dt><Dt>{on}</Dt></Dt></Bal>"
+        )
+
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}">\n'
@@ -142,8 +152,8 @@ def camt(
         f"<Stmt><Id>{escape(statement_id)}</Id><CreDtTm>{created}</CreDtTm>"
         f"<FrToDt><FrDtTm>{start}T00:00:00</FrDtTm><ToDtTm>{end}T23:59:59</ToDtTm></FrToDt>"
         f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
-        + balance.format(code="OPBD", day=start)
-        + balance.format(code="CLBD", day=end)
+        + balance_of("OPBD", opening, start)
+        + balance_of("CLBD", closing, end)
         + "\n"
         + "\n".join(rows)
         + "\n</Stmt></BkToCstmrStmt></Document>\n"

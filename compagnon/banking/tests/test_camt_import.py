@@ -162,11 +162,11 @@ def test_the_matcher_gets_the_new_transactions_saved_inside_the_import(
 
     def fake(transactions, *, actor=None):
         seen.extend(transactions)
-        from compagnon.payments.matching import MatchResult
+        from compagnon.banking.hooks import MatchCounts
 
-        return MatchResult(matched=1, to_match=len(transactions) - 1)
+        return MatchCounts(matched=1, to_match=len(transactions) - 1)
 
-    monkeypatch.setattr("compagnon.payments.matching.match_transactions", fake)
+    monkeypatch.setattr("compagnon.banking.hooks.MATCHERS", [fake])
     statement = run(accountant, be_account, data("camt053_v02_belfius.xml"))
     assert all(t.pk for t in seen) and len(seen) == 4
     assert (statement.matched, statement.to_match) == (1, 3)

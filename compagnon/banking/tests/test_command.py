@@ -93,3 +93,35 @@ def test_clear_errors_for_what_the_command_cannot_do(be_entity, be_account, tmp_
     with pytest.raises(CommandError, match="may not import"):
         command(KBC, "--user", support.email)
     assert not BankStatement.objects.exists()
+
+
+def test_a_zip_file_gets_the_zip_message_on_the_command_line(tmp_path, be_account):
+    import zipfile
+
+    from django.utils import translation
+
+    path = tmp_path / "statements.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("statement.xml", "<Document/>")
+    # no --account: the file is named as a ZIP before the account is asked for
+    with translation.override("fr"), pytest.raises(CommandError) as exc:
+        command(str(path))
+    assert "archive ZIP" in str(exc.value) and "camt.053" in str(exc.value)
+    assert not BankStatement.objects.exists()
+
+
+def test_a_broken_camt_file_is_explained_in_plain_words(tmp_path, be_account, accountant):
+    from django.utils import translation
+
+    from compagnon.banking import services
+
+    content = DATA.joinpath("camt053_v08_kbc.xml").read_bytes().replace(b"</Ntry>", b"</Entry>", 1)
+    with translation.override("fr"):
+        statement = services.import_statement(
+            actor=accountant, account=be_account, data=content, filename="kbc.xml"
+        )
+    assert statement.is_rejected
+    plain, _, detail = statement.error.partition("(Détail technique")
+    assert plain.startswith("Le XML est mal formé à la ligne")
+    assert "fermé sous un autre nom" in plain and "Opening and ending" not in plain
+    assert "Opening and ending tag mismatch" in detail

@@ -151,7 +151,7 @@ def test_a_failure_in_the_matcher_rolls_everything_back(accountant, be_account, 
     def crash(transactions, *, actor=None):
         raise RuntimeError("matcher bug")
 
-    monkeypatch.setattr("compagnon.payments.matching.match_transactions", crash)
+    monkeypatch.setattr("compagnon.banking.hooks.MATCHERS", [crash])
     statement = reject(accountant, be_account, data("camt053_v08_kbc.xml"))
     assert "unexpected error" in statement.error
     assert BankTransaction.objects.count() == 0

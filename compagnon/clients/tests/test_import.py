@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compagnon.audit.models import AuditEvent
-from compagnon.clients import services
+from compagnon.clients import imports
 from compagnon.clients.models import Client, ClientImport, ImportStatus
 from compagnon.core.tests.factories import api_token_for, member_with_activity
 
@@ -106,7 +106,7 @@ def test_a_good_file_is_checked_then_imported_in_one_go(client, gardener):
     # twice is refused, and the same file again is seen as duplicates
     client.post(f"/clients/import/{imp.pk}/confirm/")
     assert Client.objects.count() == 3
-    again = services.import_clients_csv(
+    again = imports.import_clients_csv(
         actor=member.user,
         activity=activity,
         uploaded_file=csv_file([HEADER, *GOOD_LINES]),
@@ -118,7 +118,7 @@ def test_a_good_file_is_checked_then_imported_in_one_go(client, gardener):
 
 def test_a_real_import_with_one_bad_line_creates_nothing_and_keeps_the_file(gardener):
     member, activity = gardener
-    imp = services.import_clients_csv(
+    imp = imports.import_clients_csv(
         actor=member.user,
         activity=activity,
         uploaded_file=csv_file([HEADER, *GOOD_LINES, "company,Oops,,,,,,,FR,999,,,"]),
@@ -135,7 +135,7 @@ def test_a_real_import_with_one_bad_line_creates_nothing_and_keeps_the_file(gard
 
 def test_a_file_read_twice_in_one_file_is_flagged(gardener):
     member, activity = gardener
-    imp = services.import_clients_csv(
+    imp = imports.import_clients_csv(
         actor=member.user,
         activity=activity,
         uploaded_file=csv_file([HEADER, GOOD_LINES[0], GOOD_LINES[0].replace("Syndic", "Copie")]),
@@ -151,7 +151,7 @@ def test_files_that_are_not_csv_are_refused_and_kept(gardener):
         (csv_file(["nom,ville", "Acme,Nantes"]), "Unknown column"),
         (csv_file([HEADER]), "header but no client"),
     ):
-        imp = services.import_clients_csv(
+        imp = imports.import_clients_csv(
             actor=member.user, activity=activity, uploaded_file=upload, dry_run=True
         )
         assert imp.status == ImportStatus.FAILED
@@ -166,7 +166,7 @@ def test_a_windows_spreadsheet_file_is_read(gardener):
         ["name;city;country", "Pâtisserie Hélène;Saint-Herblain;FR"],
         encoding="cp1252",
     )
-    imp = services.import_clients_csv(
+    imp = imports.import_clients_csv(
         actor=member.user, activity=activity, uploaded_file=upload, dry_run=False
     )
     assert imp.status == ImportStatus.IMPORTED, imp.errors
@@ -182,7 +182,7 @@ def test_the_downloadable_template_passes_its_own_check(client, gardener):
         member.user.save()
         response = client.get("/clients/import/template.csv")
         assert response["Content-Disposition"] == 'attachment; filename="clients-template.csv"'
-        imp = services.import_clients_csv(
+        imp = imports.import_clients_csv(
             actor=member.user,
             activity=activity,
             uploaded_file=SimpleUploadedFile("template.csv", response.content),
@@ -195,7 +195,7 @@ def test_the_downloadable_template_passes_its_own_check(client, gardener):
 
 def test_the_import_page_lists_past_imports(client, gardener):
     member, activity = gardener
-    services.import_clients_csv(
+    imports.import_clients_csv(
         actor=member.user, activity=activity, uploaded_file=csv_file([HEADER]), dry_run=True
     )
     page = client.get("/clients/import/").content.decode()
@@ -206,7 +206,7 @@ def test_someone_else_may_not_import_into_an_activity(gardener):
     member, activity = gardener
     other, other_activity = member_with_activity()
     with pytest.raises(Exception) as raised:
-        services.import_clients_csv(
+        imports.import_clients_csv(
             actor=member.user,
             activity=other_activity,
             uploaded_file=csv_file([HEADER, *GOOD_LINES]),

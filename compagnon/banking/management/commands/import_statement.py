@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from compagnon.accounts.models import Role, RoleAssignment, User
 from compagnon.banking import camt, services
 from compagnon.banking.models import BankAccount
-from compagnon.banking.reading import compact_iban
+from compagnon.banking.reading import StatementError, compact_iban
 
 
 class Command(BaseCommand):
@@ -53,6 +53,10 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s.") % {"file": path, "error": exc.strerror}
             ) from None
+        try:  # a ZIP or a PDF is named as such before anything else is asked
+            services.refuse_other_files(data)
+        except StatementError as exc:
+            raise CommandError(exc.message) from None
         account = self._account(options["account"], data)
         actor = self._actor(options["user"], account)
         try:
