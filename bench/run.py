@@ -59,7 +59,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice", "money"],
+        choices=["all", "members", "sales", "einvoice", "collections", "money"],
         help="what to measure (default: all)",
     )
     parser.add_argument(
@@ -584,6 +584,14 @@ def main(argv=None) -> int:
     )
     if grew:
         print(f"bench: query count grew on: {', '.join(grew)}")
+    if args.suite in ("all", "collections"):
+        # last: it adds 1,000 overdue invoice copies and carries out their reminders
+        from compagnon.dunning.bench import execution_bench
+
+        print("\n== collections: carrying out 1,000 reminders")
+        result = execution_bench(1000)
+        path = OUT / "collections-results.json"
+        path.write_text(json.dumps({**common, **result}, indent=2, default=str) + "\n", encoding="utf-8")
     if args.suite == "all":
         run_money(args)
     return 0

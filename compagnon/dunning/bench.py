@@ -109,8 +109,8 @@ def bench(args) -> None:
     from compagnon.accounts.models import Role, RoleAssignment, User
     from compagnon.clients.models import Client
     from compagnon.core.demo import siren_from
-    from compagnon.dunning import services
-    from compagnon.dunning.models import AutomatedAction, CollectionRun
+    from compagnon.dunning import daily, execution, plans
+    from compagnon.dunning.models import AutomatedAction, CollectionPlan, CollectionRun, PlanStep
     from compagnon.members.models import Activity, ActivityMembership, ActivityRole, Member
     from compagnon.organisation.models import Entity, Office
     from compagnon.sales.models import Document, DocumentCounter
@@ -184,9 +184,9 @@ def bench(args) -> None:
     plan_day = t0 - datetime.timedelta(days=30)
     t = time.perf_counter()
     with transaction.atomic():
-        plan = services.CollectionPlan.objects.create(entity=entity, name="Bench plan", active=True)
-        for order, kind, label, delay, channel, approval, announce in services.DEFAULT_STEPS:
-            services.PlanStep.objects.create(plan=plan, order=order, kind=kind, label=label, delay_days=delay,
+        plan = CollectionPlan.objects.create(entity=entity, name="Bench plan", active=True)
+        for order, kind, label, delay, channel, approval, announce in plans.DEFAULT_STEPS:
+            PlanStep.objects.create(plan=plan, order=order, kind=kind, label=label, delay_days=delay,
                                              channel=channel, requires_approval=approval,
                                              announce_days_before=announce)
     import cProfile  # BENCH_PROFILE=1: where the first planning spends its time
@@ -195,7 +195,7 @@ def bench(args) -> None:
     profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     if profiler:
         profiler.enable()
-    planned = services.replan_entity(entity.pk, today=plan_day)
+    planned = plans.replan_entity(entity.pk, today=plan_day)
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -236,7 +236,7 @@ def bench(args) -> None:
         elapsed, due = raw()
         raws.append(elapsed)
         t = time.perf_counter()
-        summary = services.run_collections(today=t0)
+        summary = daily.run_collections(today=t0)
         runs.append(time.perf_counter() - t)
         summaries.append(summary)
         assert summary["claimed"] == due, (summary, due)
@@ -255,7 +255,7 @@ def bench(args) -> None:
 
         Notification.objects.all().delete()
     t = time.perf_counter()
-    written_notes = services.write_announcements(t0 - datetime.timedelta(days=1), t0)
+    written_notes = daily.write_announcements(t0 - datetime.timedelta(days=1), t0)
     print(f"announcement task: {written_notes:,} notifications (one per activity holder) and their digest tasks "
           f"in {(time.perf_counter() - t) * 1000:.0f} ms")
     # … and the execution of each action (email with the invoice PDF, locmem backend)
@@ -267,14 +267,167 @@ def bench(args) -> None:
     pdf = b"%PDF-1.7\n% bench placeholder\n"
     name = default_storage.save("bench/shared.pdf", ContentFile(pdf))
     with transaction.atomic():
-        due_ids = services.select_due(t0)[:200]
+        due_ids = daily.select_due(t0)[:200]
     sample = list(AutomatedAction.objects.filter(pk__in=due_ids).values_list("id", "document_id"))
     Document.objects.filter(pk__in=[d for _a, d in sample]).update(pdf=name, pdf_sha256=sha256(pdf))
     t = time.perf_counter()
-    counts = services.execute_batch([a for a, _d in sample], today=t0)
+    counts = execution.execute_batch([a for a, _d in sample], today=t0)
     per = (time.perf_counter() - t) / max(len(sample), 1)
     print(f"execution (task side): {per * 1000:.1f} ms per action over {len(sample)} actions {counts}")
 
 
 if __name__ == "__main__":
     main()
+
+
+# --- executing actions: the cost of one reminder, against the same email sent alone ---------------
+
+
+def prepare_due_reminders(n: int, *, today: datetime.date | None = None) -> list[int]:
+    """``n`` overdue invoices whose first reminder is due ``today``, on the demo data (any database).
+
+    Copies of issued demo invoices of both entities (their frozen snapshot, client and archived PDF;
+    each copy in a language of its entity: fr/en in France, nl/fr in Belgium), with the entity's
+    active plan (the recommended one when there is none): the first reminder due and announced, the
+    later steps pending behind it, as the daily run leaves them. Returns the ids of the reminders."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from compagnon.accounts.models import Role, RoleAssignment
+    from compagnon.dunning import base, plans
+    from compagnon.dunning.models import PENDING, AutomatedAction, CollectionRun
+    from compagnon.sales.models import Document
+    from compagnon.sales.tasks import render_document_pdf
+
+    today = today or timezone.localdate()
+    templates = []
+    for jurisdiction, languages in (("FR", ["fr", "en"]), ("BE", ["nl", "fr"])):
+        docs = list(Document.objects.filter(kind="invoice", state="issued", entity__jurisdiction=jurisdiction)
+                    .exclude(client__email="").select_related("entity").order_by("id")[:2])
+        for doc in docs:
+            if not doc.pdf:
+                render_document_pdf.call(document_id=doc.pk)
+                doc.refresh_from_db()
+            templates.append((doc, languages))
+    if not templates:
+        raise SystemExit("no issued demo invoice with a client email: run seed_demo first")
+    with transaction.atomic():
+        steps_by_entity = {}
+        for doc, _languages in templates:
+            plan = base.active_plan(doc.entity_id)
+            if plan is None:
+                admin = RoleAssignment.objects.filter(entity_id=doc.entity_id, role=Role.ADMIN).first().user
+                plan = plans.create_default_plan(actor=admin, entity=doc.entity)
+            steps_by_entity[doc.entity_id] = [s for s in plan.steps.filter(active=True).order_by("order")
+                                              if s.kind not in ("quote_follow_up",)]
+        copies = []
+        for i in range(n):
+            doc, languages = templates[i % len(templates)]
+            copy = Document.objects.get(pk=doc.pk)
+            copy.pk = copy.id = None
+            copy.sequence = None
+            copy.number = f"BENCH-{i + 1:05d}"
+            copy.language = languages[(i // len(templates)) % len(languages)]
+            copy.due_date = today - datetime.timedelta(days=10)
+            copy.payment_state, copy.paid_amount = "awaiting", 0
+            copies.append(copy)
+        copies = Document.objects.bulk_create(copies, batch_size=500)
+        now = timezone.now()
+        actions = []
+        for copy in copies:
+            steps = steps_by_entity[copy.entity_id]
+            for k, step in enumerate(steps):
+                due = today + datetime.timedelta(days=7 * k)
+                actions.append(AutomatedAction(
+                    document=copy, step=step, entity_id=copy.entity_id, activity_id=copy.activity_id,
+                    client_id=copy.client_id, kind=step.kind, order=step.order, channel=step.channel,
+                    announce_days=step.announce_days_before, due_on=due,
+                    announce_on=due - datetime.timedelta(days=step.announce_days_before),
+                    needs_approval=bool(step.requires_approval), blocked=k > 0, created_at=now, updated_at=now))
+        AutomatedAction.objects.bulk_create(actions, batch_size=1000)
+        CollectionRun.objects.get_or_create(day=today, defaults={"announced": True})
+        CollectionRun.objects.filter(day=today).update(announced=True)
+    return list(AutomatedAction.objects.filter(document__in=copies, order=min(
+        s.order for steps in steps_by_entity.values() for s in steps), state__in=PENDING)
+        .order_by("id").values_list("id", flat=True))
+
+
+def send_alone(action_ids, *, today: datetime.date) -> int:
+    """The baseline: the same reminders rendered (texts and the legal claim, in the document's
+    language) and sent with the invoice PDF read from the archive, and nothing else — no lock, no
+    check, no record. The objects are loaded beforehand (one query, not timed by the caller's
+    split: the caller times this whole function, loads included)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from compagnon.dunning import base, texts
+    from compagnon.dunning.models import AutomatedAction
+
+    actions = list(AutomatedAction.objects.filter(pk__in=list(action_ids))
+                   .select_related("document__entity", "document__activity", "document__client", "step__plan")
+                   .prefetch_related("step__templates"))
+    sent = 0
+    no_history = {"first_reminder_on": None, "first_reminder_channel": "email", "formal_notice_on": None}
+    for action in actions:
+        document = action.document
+        claim = base.claim_for(action, document, today, history=no_history)
+        subject, body = texts.render(action.step, action, document, claim, today=today, first=True)
+        with document.pdf.open("rb") as f:
+            pdf = f.read()
+        message = EmailMultiAlternatives(subject=subject, body=body, to=[document.client.email])
+        message.attach(f"{document.number}.pdf", pdf, "application/pdf")
+        sent += message.send()
+    return sent
+
+
+def execution_bench(n: int = 1000, *, chunk: int = 100, today: datetime.date | None = None) -> dict:
+    """Carry out ``n`` due reminders (``execution.execute_batch``, each locked, checked, emailed with
+    the invoice PDF, recorded) against ``send_alone`` on the same reminders, chunk by chunk in
+    alternation (so both see the same load), with the locmem email backend. Prints and returns the
+    cost per action, the ratio, and the SQL queries per action."""
+    import time
+
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone
+
+    from compagnon.dunning import execution
+    from compagnon.dunning.models import ActionState, AutomatedAction
+
+    today = today or timezone.localdate()
+    t = time.perf_counter()
+    ids = prepare_due_reminders(n, today=today)
+    print(f"collections: {len(ids):,} due reminders prepared in {time.perf_counter() - t:.1f} s "
+          f"(copies of demo invoices, both entities, 4 languages)")
+    alone_s = executed_s = 0.0
+    queries = 0
+    counts: dict[str, int] = {}
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        send_alone(ids[:chunk], today=today)  # warm-up (templates, translations) of both paths
+        mail.outbox = []
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            t = time.perf_counter()
+            send_alone(part, today=today)
+            alone_s += time.perf_counter() - t
+            connection.queries_log.clear()  # a bounded deque: counting past its 9,000 would count nothing
+            with CaptureQueriesContext(connection) as captured:
+                t = time.perf_counter()
+                for state, k in execution.execute_batch(part, today=today).items():
+                    counts[state] = counts.get(state, 0) + k
+                executed_s += time.perf_counter() - t
+            queries += len(captured.captured_queries)
+            mail.outbox = []
+    done = AutomatedAction.objects.filter(pk__in=ids, state=ActionState.EXECUTED).count()
+    per, alone = executed_s / max(len(ids), 1), alone_s / max(len(ids), 1)
+    result = {"actions": len(ids), "executed": done, "outcomes": counts,
+              "per_action_ms": round(per * 1000, 2), "alone_ms": round(alone * 1000, 2),
+              "ratio": round(per / alone, 2) if alone else None,
+              "queries_per_action": round(queries / max(len(ids), 1), 2), "budget_ms": 20}
+    verdict = "within" if per * 1000 <= 20 else "OVER"
+    print(f"collections: executing {len(ids):,} reminders (email with the invoice PDF): "
+          f"{per * 1000:.1f} ms per action ({verdict} the 20 ms budget), {result['queries_per_action']} "
+          f"queries per action; the same emails rendered and sent alone: {alone * 1000:.1f} ms; "
+          f"ratio {result['ratio']} {counts}")
+    return result

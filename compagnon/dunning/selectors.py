@@ -197,7 +197,7 @@ def client_timeline(user, client, *, limit: int = 50) -> list[dict]:
 
 def panel(user, document, *, today: datetime.date | None = None) -> dict:
     """Past and upcoming actions of the document, with what the law allows to claim at each."""
-    from . import law, services
+    from . import base, law
 
     today = today or timezone.localdate()
     rows = document_actions(user, document)
@@ -206,13 +206,13 @@ def panel(user, document, *, today: datetime.date | None = None) -> dict:
     first_on = executed[0].executed_on if executed else None
     first_channel = (executed[0].result or {}).get("channel", executed[0].channel) if executed else "email"
     notice_on = next((a.executed_on for a in executed if a.kind == StepKind.FORMAL_NOTICE), None)
-    is_open = not services.closed_reason(document)
+    is_open = not base.closed_reason(document)
     items = []
     for a in rows:
         claim = None
         if a.state in PENDING and is_open and a.kind != StepKind.QUOTE_FOLLOW_UP and document.due_date:
             on = max(a.due_on, today)
-            claim = services.claim_for(a, document, on, history={
+            claim = base.claim_for(a, document, on, history={
                 "first_reminder_on": first_on, "first_reminder_channel": first_channel, "formal_notice_on": notice_on})
             if first_on is None:
                 first_on, first_channel = on, a.channel
@@ -221,16 +221,16 @@ def panel(user, document, *, today: datetime.date | None = None) -> dict:
         elif a.state == ActionState.EXECUTED:
             claim = (a.result or {}).get("claim")
         items.append({"action": a, "claim": claim, "is_dict": isinstance(claim, dict),
-                      "reason": services.REASONS.get(a.reason, "")})
+                      "reason": base.REASONS.get(a.reason, "")})
     now_claim = None
     if is_open and document.due_date and document.kind != "quote" and document.due_date < today:
-        now_claim = law.legal_claim(jurisdiction=document.entity.jurisdiction, client_kind=services.client_kind(document),
-                                    amount=services.outstanding(document), days_late=(today - document.due_date).days,
+        now_claim = law.legal_claim(jurisdiction=document.entity.jurisdiction, client_kind=base.client_kind(document),
+                                    amount=base.outstanding(document), days_late=(today - document.due_date).days,
                                     step=StepKind.REMINDER if first_on is None else StepKind.LITIGATION, on=today,
                                     first_reminder_on=first_on if first_on and first_on <= today else None,
                                     first_reminder_channel=first_channel,
                                     formal_notice_on=notice_on if notice_on and notice_on <= today else None,
                                     terms=rows[0].step.plan.terms if rows else None)
-    return {"items": items, "is_open": is_open, "closed_reason": services.REASONS.get(services.closed_reason(document), ""),
+    return {"items": items, "is_open": is_open, "closed_reason": base.REASONS.get(base.closed_reason(document), ""),
             "has_pending": any(a.state in PENDING for a in rows), "now_claim": now_claim,
-            "announced_through": services.announced_through()}
+            "announced_through": base.announced_through()}

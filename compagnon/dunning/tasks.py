@@ -1,9 +1,9 @@
 """Background work of collections. Arguments are plain JSON values; every task may run twice.
 
-* ``run_collections`` — the daily run (services.run_collections); with ``reschedule=True`` it
+* ``run_collections`` — the daily run (daily.run_collections); with ``reschedule=True`` it
   enqueues itself for the next morning when the backend can defer (the database backend), once per
   day however many copies ran; ``manage.py run_collections`` is the cron alternative.
-* ``execute_actions`` — performs claimed actions (each at most once, see services.execute_action).
+* ``execute_actions`` — performs claimed actions (each at most once, see execution.execute_action).
 * ``send_announcement_digests`` — the email twin of the announcement notifications.
 """
 
@@ -31,10 +31,10 @@ def _day(value: str | None) -> datetime.date:
 @task()
 def run_collections(*, date: str | None = None, reschedule: bool = False) -> dict:
     """The daily collections run. Idempotent: a second run the same day changes nothing more."""
-    from . import services
+    from . import daily
 
     day = _day(date)
-    summary = services.run_collections(today=day)
+    summary = daily.run_collections(today=day)
     if reschedule:
         schedule_next(day)
     return summary
@@ -60,24 +60,24 @@ def execute_actions(*, ids: str, day: str | None = None) -> dict:
     """Carry out the actions ``ids`` (comma-separated: one string, because django-tasks walks every
     element of a list argument to check it is JSON, which cost more than the whole selection for
     50,000 ids)."""
-    from . import services
+    from . import execution
 
-    return services.execute_batch([int(x) for x in ids.split(",") if x], today=_day(day))
+    return execution.execute_batch([int(x) for x in ids.split(",") if x], today=_day(day))
 
 
 @task()
 def replan_entity(*, entity_id: int) -> int:
-    from . import services
+    from . import plans
 
-    return services.replan_entity(entity_id)
+    return plans.replan_entity(entity_id)
 
 
 @task()
 def announce_actions(*, since: str, until: str) -> int:
     """Write the in-app announcements of (since, until] and enqueue their email digests."""
-    from . import services
+    from . import daily
 
-    return services.write_announcements(_day(since) if since else None, _day(until))
+    return daily.write_announcements(_day(since) if since else None, _day(until))
 
 
 def base_url() -> str:
@@ -91,7 +91,7 @@ def send_announcement_digests(*, user_ids: list[int], since: str, until: str) ->
     from compagnon.accounts.models import User
     from compagnon.members.models import ActivityMembership, ActivityRole, MemberStatus
 
-    from . import services
+    from . import decisions
     from .models import TO_ANNOUNCE, AutomatedAction
 
     sent = 0
@@ -112,10 +112,10 @@ def send_announcement_digests(*, user_ids: list[int], since: str, until: str) ->
                 what = _("%(date)s — %(step)s — %(document)s, %(client)s (%(activity)s)") % {
                     "date": date_format(a.due_on, "SHORT_DATE_FORMAT"), "step": str(a.step),
                     "document": a.document.number, "client": a.client.name, "activity": a.activity.name}
-                hold = base + reverse("collections-one-click", args=[services.one_click_token(a.pk, user.pk, "hold")])
+                hold = base + reverse("collections-one-click", args=[decisions.one_click_token(a.pk, user.pk, "hold")])
                 lines.append(what)
                 if a.needs_approval:
-                    ok = base + reverse("collections-one-click", args=[services.one_click_token(a.pk, user.pk, "approve")])
+                    ok = base + reverse("collections-one-click", args=[decisions.one_click_token(a.pk, user.pk, "approve")])
                     lines.append("   " + _("Waits for your OK: %(url)s") % {"url": ok})
                 lines.append("   " + _("Hold it: %(url)s") % {"url": hold})
             subject = (_("Collections: %(n)s action planned") if len(actions) == 1

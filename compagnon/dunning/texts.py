@@ -113,12 +113,20 @@ def values_for(action, document, claim, *, today: datetime.date) -> dict:
     }
 
 
-def render(step, action, document, claim, *, today: datetime.date, first: bool) -> tuple[str, str]:
+def render(step, action, document, claim, *, today: datetime.date, first: bool,
+           cache: dict | None = None) -> tuple[str, str]:
     """(subject, body) in the document's language: the entity's text for that language if any,
-    else the built-in one."""
+    else the built-in one. ``cache`` (a dict kept for a batch of actions) keeps the chosen text per
+    step, language and kind of reminder, so that only the placeholders are filled per document."""
     language = document.language or "fr"
+    key = (step.pk, language, first)
     with translation.override(language):
-        custom = next((t for t in step.templates.all() if t.language == language), None)
-        subject, body = (custom.subject, custom.body) if custom else default_text(step.kind, first=first)
+        templates = cache.get(key) if cache is not None else None
+        if templates is None:
+            custom = next((t for t in step.templates.all() if t.language == language), None)
+            templates = (custom.subject, custom.body) if custom else default_text(step.kind, first=first)
+            if cache is not None:
+                cache[key] = templates
+        subject, body = templates
         values = values_for(action, document, claim, today=today)
         return fill(subject, values).replace("\n", " ")[:200], fill(body, values)

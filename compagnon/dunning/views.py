@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compagnon import permissions
-from compagnon.core.views_helpers import apply_errors, get_or_404
+from compagnon.core.params import choice_param, id_param, paginate
+from compagnon.core.redirects import redirect_next
+from compagnon.core.views_helpers import get_or_404, run_action
 
-from . import selectors, services
+from . import base, decisions, litigation, plans, selectors
 from .forms import (
     CaseAssignForm,
     CaseFileForm,
@@ -38,15 +39,8 @@ DECISION_MESSAGES = {
 }
 
 
-def _message(request, exc: ValidationError):
-    for errors in getattr(exc, "message_dict", {"": exc.messages}).values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _back(request, default: str):
-    target = request.POST.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect_next(request, default)
 
 
 # --- a document's actions ----------------------------------------------------------------------
@@ -56,21 +50,16 @@ def _back(request, default: str):
 @require_POST
 def action_decide(request, pk, decision):
     action = get_or_404(selectors.action_detail, request.user, pk)
-    if decision not in services.DECISIONS:
+    if decision not in decisions.DECISIONS:
         raise Http404
-    try:
-        services.decide(actor=request.user, action=action, decision=decision)
-    except ValidationError as exc:
-        _message(request, exc)
-    else:
-        messages.success(request, str(DECISION_MESSAGES[decision]))
+    response = run_action(request, decisions.decide, action=action, decision=decision,
+                          success=DECISION_MESSAGES[decision],
+                          redirect_to=reverse("document-detail", args=[action.document_id]) + "#collections")
     if request.htmx:
         from .templatetags.dunning_tags import panel_context
 
-        document = action.document
-        context = panel_context(request, document)
-        return render(request, "dunning/_panel.html", context)
-    return _back(request, reverse("document-detail", args=[action.document_id]) + "#collections")
+        return render(request, "dunning/_panel.html", panel_context(request, action.document))
+    return response
 
 
 @login_required
@@ -79,7 +68,7 @@ def document_stop(request, pk):
     from compagnon.sales import selectors as sales_selectors
 
     document = get_or_404(sales_selectors.document_detail, request.user, pk)
-    n = services.stop_document(actor=request.user, document=document)
+    n = decisions.stop_document(actor=request.user, document=document)
     if n:
         messages.success(request, _("No more automated actions on this document."))
     return redirect(reverse("document-detail", args=[pk]) + "#collections")
@@ -100,19 +89,15 @@ def action_letter(request, pk):
 def one_click(request, token):
     """From the announcement email: a page with one button (a GET changes nothing, so mail
     scanners that open links do not hold anything)."""
-    data = services.read_one_click_token(token)
+    data = decisions.read_one_click_token(token)
     if data is None or data["u"] != request.user.pk:
         raise Http404
     action = get_or_404(selectors.action_detail, request.user, data["a"])
     decision = data["d"]
     if request.method == "POST":
-        try:
-            services.decide(actor=request.user, action=action, decision=decision)
-        except ValidationError as exc:
-            _message(request, exc)
-        else:
-            messages.success(request, str(DECISION_MESSAGES[decision]))
-        return redirect(reverse("document-detail", args=[action.document_id]) + "#collections")
+        return run_action(request, decisions.decide, action=action, decision=decision,
+                          success=DECISION_MESSAGES[decision],
+                          redirect_to=reverse("document-detail", args=[action.document_id]) + "#collections")
     return render(request, "dunning/one_click.html", {"action": action, "decision": decision, "token": token})
 
 
@@ -123,7 +108,7 @@ def one_click(request, token):
 @require_http_methods(["GET", "POST"])
 def activity_collections(request, pk):
     activity = get_or_404(selectors.activity, request.user, pk)
-    pref = services.activity_preference(activity)
+    pref = base.activity_preference(activity)
     can_decide = request.user.has_perm("dunning.decide_action", pref)
     form = PreferencesForm(request.POST or None, instance=pref)
     status = 200
@@ -131,13 +116,11 @@ def activity_collections(request, pk):
         if not can_decide:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.set_activity_preferences(actor=request.user, activity=activity, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Preferences saved."))
-                return redirect("collections-activity", pk=pk)
+            response = run_action(request, decisions.set_activity_preferences, form=form, activity=activity,
+                                  success=_("Preferences saved."), redirect_to=reverse("collections-activity", args=[pk]),
+                                  **form.cleaned_data)
+            if response:
+                return response
         status = 400
     return render(request, "dunning/activity.html", {
         "activity": activity, "form": form, "can_decide": can_decide, "pref": pref,
@@ -155,7 +138,7 @@ def client_preference(request, pk):
 
     client = get_or_404(client_selectors.client_detail, request.user, pk)
     never = request.POST.get("never_remind") == "1"
-    services.set_client_preference(actor=request.user, client=client, never_remind=never)
+    decisions.set_client_preference(actor=request.user, client=client, never_remind=never)
     messages.success(request, _("%(client)s will not be reminded automatically: every step waits for your OK.")
                      % {"client": client.name} if never else
                      _("%(client)s follows the collection plan again.") % {"client": client.name})
@@ -180,27 +163,25 @@ def plan_index(request):
 @require_http_methods(["GET", "POST"])
 def plan_detail(request, pk):
     entity = get_or_404(selectors.plan_entity, request.user, pk)
-    plans = selectors.plans(entity)
-    plan = next((p for p in plans if p.active), plans[0] if plans else None)
-    if request.GET.get("plan", "").isdigit():
-        plan = next((p for p in plans if p.pk == int(request.GET["plan"])), plan)
+    entity_plans = selectors.plans(entity)
+    plan = next((p for p in entity_plans if p.active), entity_plans[0] if entity_plans else None)
+    if (plan_id := id_param(request, "plan")) is not None:
+        plan = next((p for p in entity_plans if p.pk == plan_id), plan)
     form = PlanForm(request.POST or None, instance=plan) if plan else None
     status = 200
     if request.method == "POST":
         if plan is None:
-            services.create_default_plan(actor=request.user, entity=entity)
+            plans.create_default_plan(actor=request.user, entity=entity)
             messages.success(request, _("The recommended plan is ready; adapt it below."))
             return redirect("collections-plan", pk=pk)
         if form.is_valid():
-            try:
-                services.save_plan(actor=request.user, plan=plan, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Plan saved."))
-                return redirect(f"{reverse('collections-plan', args=[pk])}?plan={plan.pk}")
+            response = run_action(request, plans.save_plan, form=form, plan=plan, success=_("Plan saved."),
+                                  redirect_to=f"{reverse('collections-plan', args=[pk])}?plan={plan.pk}",
+                                  **form.cleaned_data)
+            if response:
+                return response
         status = 400
-    return render(request, "dunning/plan.html", {"entity": entity, "plans": plans, "plan": plan, "form": form},
+    return render(request, "dunning/plan.html", {"entity": entity, "plans": entity_plans, "plan": plan, "form": form},
                   status=status)
 
 
@@ -209,9 +190,9 @@ def plan_detail(request, pk):
 def step_edit(request, pk, step_pk=None):
     entity = get_or_404(selectors.plan_entity, request.user, pk)
     if step_pk is None:
-        plans = selectors.plans(entity)
-        plan_id = request.GET.get("plan") or request.POST.get("plan")
-        plan = next((p for p in plans if str(p.pk) == str(plan_id)), None) or next((p for p in plans if p.active), None)
+        entity_plans = selectors.plans(entity)
+        plan_id = id_param(request, "plan") or request.POST.get("plan")
+        plan = next((p for p in entity_plans if str(p.pk) == str(plan_id)), None) or next((p for p in entity_plans if p.active), None)
         if plan is None:
             raise Http404
         step = PlanStep(plan=plan)
@@ -223,14 +204,12 @@ def step_edit(request, pk, step_pk=None):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.save_step(actor=request.user, plan=plan, step=step if step.pk else None,
-                                   texts_by_language=form.texts_by_language(), **form.step_fields())
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Step saved."))
-                return redirect(f"{reverse('collections-plan', args=[pk])}?plan={plan.pk}")
+            response = run_action(request, plans.save_step, form=form, plan=plan, step=step if step.pk else None,
+                                  texts_by_language=form.texts_by_language(), success=_("Step saved."),
+                                  redirect_to=f"{reverse('collections-plan', args=[pk])}?plan={plan.pk}",
+                                  **form.step_fields())
+            if response:
+                return response
         status = 400
     return render(request, "dunning/step.html", {"entity": entity, "plan": plan, "step": step, "form": form},
                   status=status)
@@ -241,7 +220,7 @@ def step_edit(request, pk, step_pk=None):
 def step_remove(request, pk, step_pk):
     entity = get_or_404(selectors.plan_entity, request.user, pk)
     step = get_or_404(selectors.plan_step, entity, step_pk)
-    services.remove_step(actor=request.user, step=step)
+    plans.remove_step(actor=request.user, step=step)
     messages.success(request, _("Step removed; its pending actions are cancelled."))
     return redirect(f"{reverse('collections-plan', args=[pk])}?plan={step.plan_id}")
 
@@ -253,7 +232,7 @@ def step_remove(request, pk, step_pk):
 @require_GET
 def case_list(request):
     """The collections service's queue by status; for a member, their own cases."""
-    status = request.GET.get("status", "")
+    status = choice_param(request, "status", CaseStatus.values)
     is_agent = bool(permissions.collections_entities(request.user))
     if is_agent:
         qs = selectors.case_queue(request.user, status=status if status in CaseStatus.values else "")
@@ -263,7 +242,7 @@ def case_list(request):
         qs = selectors.member_cases(request.user)
         if status in CaseStatus.values:
             qs = qs.filter(status=status)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 25)
     return render(request, "dunning/case_list.html", {
         "page": page, "cases": page.object_list, "status": status, "statuses": CaseStatus.choices,
         "is_agent": is_agent})
@@ -291,7 +270,7 @@ def case_detail(request, pk):
             assign_form=CaseAssignForm(agents=selectors.agents(case.entity_id),
                                        initial={"assigned_to": case.assigned_to_id}),
             note_form=CaseNoteForm(), file_form=CaseFileForm(),
-            transitions=[(s, CaseStatus(s).label) for s in services.CASE_TRANSITIONS[CaseStatus(case.status)]])
+            transitions=[(s, CaseStatus(s).label) for s in litigation.CASE_TRANSITIONS[CaseStatus(case.status)]])
     return render(request, "dunning/case.html", context)
 
 
@@ -308,12 +287,8 @@ def case_status(request, pk):
     case = _agent_case(request, pk)
     form = CaseStatusForm(request.POST)
     if form.is_valid():
-        try:
-            services.change_case_status(actor=request.user, case=case, status=form.cleaned_data["status"])
-        except ValidationError as exc:
-            _message(request, exc)
-        else:
-            messages.success(request, _("Status changed."))
+        return run_action(request, litigation.change_case_status, case=case, status=form.cleaned_data["status"],
+                          success=_("Status changed."), redirect_to=reverse("collections-case", args=[pk]))
     return redirect("collections-case", pk=pk)
 
 
@@ -325,12 +300,8 @@ def case_assign(request, pk):
     form = CaseAssignForm(request.POST, agents=agents)
     if form.is_valid():
         agent = next((u for u in agents if u.pk == form.cleaned_data["assigned_to"]), None)
-        try:
-            services.assign_case(actor=request.user, case=case, agent=agent)
-        except ValidationError as exc:
-            _message(request, exc)
-        else:
-            messages.success(request, _("Case assigned."))
+        return run_action(request, litigation.assign_case, case=case, agent=agent, success=_("Case assigned."),
+                          redirect_to=reverse("collections-case", args=[pk]))
     return redirect("collections-case", pk=pk)
 
 
@@ -340,7 +311,7 @@ def case_note(request, pk):
     case = _agent_case(request, pk)
     form = CaseNoteForm(request.POST)
     if form.is_valid():
-        services.add_case_note(actor=request.user, case=case, **form.cleaned_data)
+        litigation.add_case_note(actor=request.user, case=case, **form.cleaned_data)
         messages.success(request, _("Note added."))
     else:
         messages.error(request, _("Write the note first."))
@@ -353,15 +324,10 @@ def case_file(request, pk):
     case = _agent_case(request, pk)
     form = CaseFileForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_case_file(actor=request.user, case=case, upload=form.cleaned_data["file"],
-                                   for_member=form.cleaned_data["for_member"])
-        except ValidationError as exc:
-            _message(request, exc)
-        else:
-            messages.success(request, _("File added."))
-    else:
-        messages.error(request, _("Choose a file."))
+        return run_action(request, litigation.add_case_file, case=case, upload=form.cleaned_data["file"],
+                          for_member=form.cleaned_data["for_member"], success=_("File added."),
+                          redirect_to=reverse("collections-case", args=[pk]))
+    messages.error(request, _("Choose a file."))
     return redirect("collections-case", pk=pk)
 
 

@@ -33,7 +33,7 @@ from compagnon.audit.models import AuditEvent
 from compagnon.audit.services import _param  # the audit log's own conversion of params
 from compagnon.banking.models import BankTransaction, TransactionState
 from compagnon.clients.models import Client
-from compagnon.dunning.services import documents_paid
+from compagnon.dunning.decisions import documents_paid
 from compagnon.ledger import services as ledger
 from compagnon.members.models import Activity
 from compagnon.sales.models import Document, Kind, PaymentState

@@ -10,16 +10,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
-from compagnon.core.views_helpers import apply_errors, get_or_404
+from compagnon.core.params import choice_param, paginate, text_param
+from compagnon.core.redirects import next_url
+from compagnon.core.views_helpers import get_or_404, run_action
 from compagnon.sales.models import Document
 
 from . import selectors, services
@@ -30,11 +30,7 @@ PAGE_SIZE = 25
 
 
 def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+    return next_url(request, default)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -59,9 +55,8 @@ def index(request):
 @login_required
 def queue(request, entity_pk):
     entity = get_or_404(selectors.matching_entity, request.user, entity_pk)
-    tab = request.GET.get("tab", "in")
-    tab = tab if tab in selectors.TABS else "in"
-    page = Paginator(selectors.queue(entity, tab=tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    tab = choice_param(request, "tab", selectors.TABS, default="in")
+    page = paginate(request, selectors.queue(entity, tab=tab), PAGE_SIZE)
     found = selectors.suggestions(entity, page.object_list) if tab == "in" else {}
     counts = selectors.queue_counts(entity)
     return render(request, "payments/queue.html", {
@@ -77,7 +72,7 @@ def queue(request, entity_pk):
 
 def _transaction_page(request, t, *, status=200, allocate_form=None, refund_form=None, reason_form=None, errors=()):
     entity = t.account.entity
-    q = request.GET.get("q", "").strip()
+    q = text_param(request, "q")
     incoming = t.amount > 0
     context = {
         "t": t, "entity": entity, "q": q, "incoming": incoming, "errors": errors,
@@ -113,14 +108,11 @@ def allocate(request, pk):
     if form.is_valid():
         items = form.items(request.POST)
         if not form.errors:
-            try:
-                services.allocate(actor=request.user, transaction=t, items=items,
-                                  rest_to_credit=form.cleaned_data["rest_to_credit"])
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Payment matched."))
-                return redirect(_next(request, reverse("payments-transaction", args=[t.pk])))
+            response = run_action(request, services.allocate, form=form, transaction=t, items=items,
+                                  rest_to_credit=form.cleaned_data["rest_to_credit"], success=_("Payment matched."),
+                                  redirect_to=reverse("payments-transaction", args=[t.pk]))
+            if response:
+                return response
     return _transaction_page(request, t, status=400, allocate_form=form)
 
 
@@ -135,14 +127,10 @@ def accept(request, pk):
     if chosen is None:
         messages.error(request, _("This suggestion no longer applies: the transaction or the invoice changed."))
         return redirect(_next(request, reverse("payments-transaction", args=[t.pk])))
-    try:
-        services.accept_suggestion(actor=request.user, transaction=t, document=chosen.document, reasons=chosen.reasons)
-    except ValidationError as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, _("%(number)s: payment matched.") % {"number": chosen.document.number})
-    return redirect(_next(request, reverse("payments-transaction", args=[t.pk])))
+    return run_action(request, services.accept_suggestion, transaction=t, document=chosen.document,
+                      reasons=chosen.reasons,
+                      success=_("%(number)s: payment matched.") % {"number": chosen.document.number},
+                      redirect_to=reverse("payments-transaction", args=[t.pk]))
 
 
 @login_required
@@ -164,14 +152,11 @@ def refund(request, pk):
     form = RefundForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.refund(actor=request.user, transaction=t, credit_note=data["credit_note"], credit=data["credit"],
-                            amount=data["amount"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Refund matched."))
-            return redirect(_next(request, reverse("payments-transaction", args=[t.pk])))
+        response = run_action(request, services.refund, form=form, transaction=t, credit_note=data["credit_note"],
+                              credit=data["credit"], amount=data["amount"], success=_("Refund matched."),
+                              redirect_to=reverse("payments-transaction", args=[t.pk]))
+        if response:
+            return response
     return _transaction_page(request, t, status=400, refund_form=form)
 
 
@@ -181,13 +166,11 @@ def set_aside(request, pk):
     t = get_or_404(selectors.transaction_for, request.user, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_aside(actor=request.user, transaction=t, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Transaction set aside."))
-            return redirect(_next(request, reverse("payments-queue", args=[t.account.entity_id])))
+        response = run_action(request, services.set_aside, form=form, transaction=t,
+                              reason=form.cleaned_data["reason"], success=_("Transaction set aside."),
+                              redirect_to=reverse("payments-queue", args=[t.account.entity_id]))
+        if response:
+            return response
     return _transaction_page(request, t, status=400, reason_form=form)
 
 
@@ -216,14 +199,8 @@ def reverse_allocation(request, pk):
                else reverse("document-detail", args=[allocation.document_id]))
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.reverse_allocation(actor=request.user, allocation=allocation, reason=reason)
-    except ValidationError as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, _("Allocation undone."))
-    return redirect(_next(request, default))
+    return run_action(request, services.reverse_allocation, allocation=allocation, reason=reason,
+                      success=_("Allocation undone."), redirect_to=default)
 
 
 @login_required
@@ -243,14 +220,10 @@ def use_credit(request, pk):
     document = Document.objects.filter(entity_id=credit.entity_id, pk=form.cleaned_data["document"]).select_related("entity").first()
     if document is None:
         raise Http404
-    try:
-        services.use_credit(actor=request.user, document=document, credit=credit, amount=form.cleaned_data["amount"])
-    except ValidationError as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, _("%(number)s settled with the client's credit.") % {"number": document.number})
-    return redirect(_next(request, default))
+    return run_action(request, services.use_credit, document=document, credit=credit,
+                      amount=form.cleaned_data["amount"],
+                      success=_("%(number)s settled with the client's credit.") % {"number": document.number},
+                      redirect_to=default)
 
 
 # --- members: an activity's money ------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
-from compagnon.core.views_helpers import apply_errors, get_or_404
+from compagnon.core.params import choice_param, id_param, paginate, text_param
+from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import checks, selectors, services
 from .forms import BatchEditForm, BatchForm, LineForm, RefundForm
@@ -29,22 +29,13 @@ def _require_money_staff(request) -> None:
         raise Http404
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def batch_list(request):
     _require_money_staff(request)
-    state = request.GET.get("state", "")
-    state = state if state in BatchState.values else ""
+    state = choice_param(request, "state", BatchState.values)
     entities = list(selectors.entities(request.user))
-    entity_id = _int(request.GET.get("entity"))
-    page = Paginator(selectors.batch_list(request.user, state=state, entity_id=entity_id), 25).get_page(
-        request.GET.get("page"))
+    entity_id = id_param(request, "entity")
+    page = paginate(request, selectors.batch_list(request.user, state=state, entity_id=entity_id), 25)
     return render(request, "payouts/batch_list.html", {
         "page": page,
         "state": state,
@@ -77,7 +68,7 @@ def _batch(request, pk):
 
 def _detail_context(request, batch, *, errors=None, edit_form=None) -> dict:
     lines = list(selectors.lines(batch))
-    search = request.GET.get("q", "").strip()
+    search = text_param(request, "q")
     context = {
         "batch": batch,
         "lines": lines,
@@ -110,13 +101,10 @@ def batch_edit(request, pk):
     batch = _batch(request, pk)
     form = BatchEditForm(request.POST)
     if form.is_valid():
-        try:
-            services.update_batch(actor=request.user, batch=batch, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Batch saved."))
-            return redirect("payout-batch-detail", pk=batch.pk)
+        response = run_action(request, services.update_batch, form=form, batch=batch, success=_("Batch saved."),
+                              redirect_to=reverse("payout-batch-detail", args=[batch.pk]), **form.cleaned_data)
+        if response:
+            return response
     return render(request, "payouts/batch_detail.html", _detail_context(request, batch, edit_form=form), status=400)
 
 
@@ -140,13 +128,12 @@ def refund_add(request, pk, document_pk):
         "remittance": services.refund_text(note),
     })
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_refund_line(actor=request.user, batch=batch, credit_note=note, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Refund of credit note %(number)s added.") % {"number": note.number})
-            return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+        response = run_action(request, services.add_refund_line, form=form, batch=batch, credit_note=note,
+                              success=_("Refund of credit note %(number)s added.") % {"number": note.number},
+                              redirect_to=reverse("payout-batch-detail", args=[batch.pk]) + "#lines",
+                              **form.cleaned_data)
+        if response:
+            return response
     return _line_page(request, batch, form, note=note)
 
 
@@ -158,19 +145,12 @@ def line_add(request, pk):
         return redirect("payout-batch-detail", pk=batch.pk)
     form = LineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_line(actor=request.user, batch=batch, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer added."))
-            return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+        response = run_action(request, services.add_line, form=form, batch=batch, success=_("Transfer added."),
+                              redirect_to=reverse("payout-batch-detail", args=[batch.pk]) + "#lines",
+                              **form.cleaned_data)
+        if response:
+            return response
     return _line_page(request, batch, form)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -178,13 +158,9 @@ def _flash(request, exc: ValidationError) -> None:
 def line_remove(request, pk, line_pk):
     batch = _batch(request, pk)
     line = get_or_404(selectors.line_detail, batch, line_pk)
-    try:
-        services.remove_line(actor=request.user, line=line)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, _("Transfer to %(name)s removed.") % {"name": line.creditor_name})
-    return redirect(reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+    return run_action(request, services.remove_line, line=line,
+                      success=_("Transfer to %(name)s removed.") % {"name": line.creditor_name},
+                      redirect_to=reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
 
 
 @login_required
@@ -222,23 +198,13 @@ def batch_download(request, pk):
 @require_POST
 def batch_mark_sent(request, pk):
     batch = _batch(request, pk)
-    try:
-        services.mark_sent(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, _("Batch marked as sent to the bank."))
-    return redirect("payout-batch-detail", pk=batch.pk)
+    return run_action(request, services.mark_sent, batch=batch, success=_("Batch marked as sent to the bank."),
+                      redirect_to=reverse("payout-batch-detail", args=[batch.pk]))
 
 
 @login_required
 @require_POST
 def batch_cancel(request, pk):
     batch = _batch(request, pk)
-    try:
-        services.cancel(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, _("Batch cancelled."))
-    return redirect("payout-batch-detail", pk=batch.pk)
+    return run_action(request, services.cancel, batch=batch, success=_("Batch cancelled."),
+                      redirect_to=reverse("payout-batch-detail", args=[batch.pk]))

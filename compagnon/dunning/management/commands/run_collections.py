@@ -27,7 +27,7 @@ class Command(BaseCommand):
                             help="enqueue the daily task that reschedules itself (needs a backend that defers)")
 
     def handle(self, *args, date=None, inline=False, replan=False, start_daily=False, **options):
-        from compagnon.dunning import services, tasks
+        from compagnon.dunning import daily, plans, tasks
         from compagnon.dunning.models import CollectionPlan
 
         try:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             return
         if replan:
             for entity_id in CollectionPlan.objects.filter(active=True).values_list("entity_id", flat=True):
-                n = services.replan_entity(entity_id, today=day)
+                n = plans.replan_entity(entity_id, today=day)
                 self.stdout.write(f"entity {entity_id}: {n} actions planned")
-        summary = services.run_collections(today=day, inline=inline)
+        summary = daily.run_collections(today=day, inline=inline)
         self.stdout.write(json.dumps(summary, indent=2))
