@@ -18,12 +18,13 @@ from compagnon.jurisdictions.base import BUYER_VAT_REQUIRED, NOT_SUBJECT_MIXED, 
 
 from . import accounting, payment, steps
 from .calculation import money
+from .catalogue import CATALOGUE_FIELDS, save_catalogue_item, set_catalogue_item_active  # noqa: F401
+from .credit_rules import credit_ceiling_problems
 from .freeze import snapshot
 from .models import (
     CHARGE_REASON_REQUIRED,
     QUOTE_TRANSITIONS,
     SERIES,
-    CatalogueItem,
     Document,
     DocumentCounter,
     DocumentLine,
@@ -419,66 +420,6 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
         raise ValidationError(errors)
 
 
-def _vat_label(category: str, rate) -> str:
-    rate = format(Decimal(rate).normalize(), "f")
-    if category == "S":
-        return f"{rate} %"
-    return f"{rate} % ({_category_label(category)})"
-
-
-def _category_label(category: str) -> str:
-    from .models import VAT_CATEGORY_CHOICES
-
-    return str(dict(VAT_CATEGORY_CHOICES).get(category, category))
-
-
-def credit_ceiling_problems(credit_note: Document, lines, totals) -> list[str]:
-    """A credit note credits only what its invoice charged, rate by rate and category by category.
-
-    For every VAT category and rate of the credit note, what it credits (excl. VAT, after its
-    discounts and charges) plus what the invoice's issued credit notes already credited at that rate
-    must stay within what the invoice charged at that rate (its VAT breakdown); a rate or category
-    the invoice does not have cannot be credited at all. So revenue and VAT collected per rate never
-    go below zero for an invoice. The invoice row is locked: two credit notes of one invoice issued
-    at the same time are checked one after the other. The total ceiling (incl. VAT) still applies.
-    """
-    invoice = Document.objects.select_for_update().get(pk=credit_note.credited_id)
-    charged = {(row.category, row.rate): row.taxable_amount for row in invoice.vat_breakdown.all()}
-    previous = Document.objects.filter(credited=invoice, state=State.ISSUED).exclude(pk=credit_note.pk)
-    credited: dict[tuple, Decimal] = {}
-    already = Decimal("0")
-    for note in previous.prefetch_related("vat_breakdown"):
-        already += note.tax_inclusive
-        for row in note.vat_breakdown.all():
-            key = (row.category, row.rate)
-            credited[key] = credited.get(key, Decimal("0")) + row.taxable_amount
-    problems = []
-    rates = ", ".join(_vat_label(c, r) for c, r in charged)
-    item_lines = [line for line in lines if line.kind == LineKind.ITEM]
-    for category in totals.categories:
-        key = (category.category, category.rate)
-        if key not in charged:
-            names = [f"{n} (“{line.description[:60]}”)" for n, line in enumerate(item_lines, start=1)
-                     if (line.vat_category, line.vat_rate) == key]
-            problems.append(_(
-                "Line %(lines)s: invoice %(invoice)s has no line at %(vat)s, so a credit note cannot credit "
-                "it. Credit the invoice's own lines (%(rates)s)."
-            ) % {"lines": ", ".join(names), "invoice": invoice.number, "vat": _vat_label(*key), "rates": rates})
-            continue
-        left = charged[key] - credited.get(key, Decimal("0"))
-        if category.taxable > left:
-            problems.append(_(
-                "At %(vat)s, %(left)s € excl. VAT is left to credit on invoice %(invoice)s (%(charged)s € "
-                "invoiced, %(credited)s € already credited); this credit note credits %(amount)s €."
-            ) % {"vat": _vat_label(*key), "left": _amount(left), "invoice": invoice.number,
-                 "charged": _amount(charged[key]), "credited": _amount(credited.get(key, Decimal("0"))),
-                 "amount": _amount(category.taxable)})
-    if not problems and totals.tax_inclusive + already > invoice.tax_inclusive:
-        problems.append(_("The credit notes would exceed the invoice total (%(total)s).")
-                        % {"total": invoice.tax_inclusive})
-    return problems
-
-
 def issue_document(*, actor, document: Document) -> Document:
     """Issue an invoice, deposit invoice or credit note: number, freeze, book. One transaction.
 
@@ -803,81 +744,3 @@ def _in(language: str, message: str) -> str:
     """``message`` translated into a document's language (not the member's)."""
     with translation.override(language):
         return _(message)
-
-
-# --- catalogue --------------------------------------------------------------------------------
-
-CATALOGUE_FIELDS = [
-    "name",
-    "description",
-    "unit",
-    "unit_price",
-    "vat_category",
-    "vat_rate",
-    "is_goods",
-]
-
-
-@transaction.atomic
-def save_catalogue_item(
-    *, actor, activity, item: CatalogueItem | None = None, **fields
-) -> CatalogueItem:
-    """Add an item to ``activity``'s catalogue, or change ``item``. Lines already made from it keep
-    their own copy."""
-    require(actor, "members.work_in_activity", activity)
-    if item is None:
-        item = CatalogueItem(activity=activity)
-    else:
-        item = CatalogueItem.objects.select_for_update().get(pk=item.pk, activity=activity)
-    for k, v in fields.items():
-        if k not in CATALOGUE_FIELDS:
-            raise ValueError(f"not a catalogue field: {k}")
-        setattr(item, k, v)
-    if item.vat_category in ZERO_RATE_CATEGORIES and item.vat_rate != 0:
-        raise ValidationError(
-            {
-                "vat_rate": _("The VAT rate must be 0 for category %(cat)s.")
-                % {"cat": item.vat_category}
-            }
-        )
-    if item.vat_category == "S" and item.vat_rate <= 0:
-        raise ValidationError({"vat_rate": _("A standard-rated item needs a VAT rate above 0.")})
-    created = item.pk is None
-    item.full_clean()
-    item.save()
-    record(
-        actor=actor,
-        action="catalogue.created" if created else "catalogue.updated",
-        obj=item,
-        activity=activity,
-        entity=activity.entity,
-        params={"name": item.name},
-        message=gettext_noop("Catalogue item %(name)s added")
-        if created
-        else gettext_noop("Catalogue item %(name)s changed"),
-    )
-    return item
-
-
-@transaction.atomic
-def set_catalogue_item_active(*, actor, item: CatalogueItem, active: bool) -> CatalogueItem:
-    """Deactivate an item (it no longer appears when adding lines) or bring it back."""
-    item = (
-        CatalogueItem.objects.select_for_update(of=("self",)).select_related("activity__entity").get(pk=item.pk)
-    )
-    require(actor, "members.work_in_activity", item.activity)
-    if item.active != active:
-        item.active = active
-        item.save(update_fields=["active"])
-        record(
-            actor=actor,
-            action="catalogue.activated" if active else "catalogue.deactivated",
-            obj=item,
-            activity=item.activity,
-            entity=item.activity.entity,
-            params={"name": item.name},
-            message=gettext_noop("Catalogue item %(name)s back in use")
-            if active
-            else gettext_noop("Catalogue item %(name)s deactivated"),
-        )
-    return item
