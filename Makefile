@@ -9,7 +9,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: run test test-suite install migrate translations demo serve lint messages catalog-check bench clean check-python
+.PHONY: run test test-suite install migrate translations demo serve lint messages catalog-check bench clean check-python constraints
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
@@ -18,9 +18,9 @@ check-python:
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	  echo "Python's venv module is missing. On Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
 
-$(STAMP): pyproject.toml | check-python
+$(STAMP): pyproject.toml constraints.txt | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
 	  echo "PDF documents are rendered by WeasyPrint, which needs the Pango text library of your system."; \
 	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
@@ -29,6 +29,12 @@ $(STAMP): pyproject.toml | check-python
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The load bench and the cluster check need locust and an S3 server (moto): only `make bench` installs them.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -73,8 +79,17 @@ messages: install
 catalog-check: install
 	$(MANAGE) check_catalogs
 
-bench: install translations
+bench: $(BENCH_STAMP) translations
 	$(PY) -m bench
+
+# After changing a pin in pyproject.toml: re-resolve everything and record it in constraints.txt.
+constraints: check-python
+	rm -rf var/constraints-venv
+	$(PYTHON) -m venv var/constraints-venv
+	var/constraints-venv/bin/pip install --quiet '.[test,bench]'
+	{ sed -n '1,3p' constraints.txt; var/constraints-venv/bin/pip freeze --exclude-editable | grep -v '^compagnon'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf var/constraints-venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 test-artifacts
