@@ -6,7 +6,7 @@ must be the closing balance of the account's previous statement. When they do no
 may be missing (a day not imported, a pending entry the bank booked later, a file cut short).
 The import is not blocked: the file is the bank's own record and is imported as it is; the
 statement page, the import summary and the API show the figures so that someone looks for what
-is missing (decision 0012-013). A CSV export gives no balances: there is nothing to check.
+is missing (decision 0012). A CSV export gives no balances: there is nothing to check.
 """
 
 from __future__ import annotations

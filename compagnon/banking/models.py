@@ -83,7 +83,7 @@ class BankStatement(models.Model):
     # The balance check (camt.053 OPBD/CLBD; CSV files give no balances: nothing to check).
     # ``entries_total``: the sum of the booked entries of the file (known ones too);
     # ``previous_closing_balance``: the closing balance of the account's statement before this
-    # one, when there is one. A mismatch warns; it never blocks the import (decision 0012-013).
+    # one, when there is one. A mismatch warns; it never blocks the import (decision 0012).
     entries_total = models.DecimalField(
         _("entries total"), max_digits=14, decimal_places=2, null=True, blank=True
     )
