@@ -145,6 +145,38 @@ def bench_pdf(renders: int) -> dict:
     }
 
 
+def bench_draft_pdf(requests: int) -> dict:
+    """GET of a new draft's PDF by its member: the first request renders it, the next ones read the
+    preview cache (sales.pdf_cache), and a browser revalidating with its ETag gets 304."""
+    from django.core.management import call_command
+    from django.test import Client as Browser
+
+    call_command("createcachetable")  # the bench migrates; the cache tables are made here
+    user, activity, client = bench_activity()
+    document = _drafts(user, activity, client, 1)[0]
+    browser = Browser()
+    browser.force_login(user)
+    url = f"/documents/{document.pk}/pdf/"
+
+    def timed(**headers) -> float:
+        t = time.perf_counter()
+        response = browser.get(url, headers=headers)
+        assert response.status_code == (304 if headers else 200), response.status_code
+        return time.perf_counter() - t
+
+    first = timed()
+    cached = statistics.median(timed() for _ in range(requests))
+    etag = browser.get(url)["ETag"]
+    revalidated = statistics.median(timed(**{"If-None-Match": etag}) for _ in range(requests))
+    return {
+        "requests": requests,
+        "first_ms": _ms(first),
+        "cached_median_ms": _ms(cached),
+        "not_modified_median_ms": _ms(revalidated),
+        "first_over_cached": round(first / cached, 1),
+    }
+
+
 # --- issuing throughput ----------------------------------------------------------------------------
 
 
@@ -398,6 +430,13 @@ def before_scale(args, measurer, measure_pages) -> dict:
         f"(min {pdf['min_ms']:.0f}, max {pdf['max_ms']:.0f}), {pdf['bytes']:,} bytes, "
         f"{pdf['pages']} page(s)"
     )
+    print(f"\n== draft PDF: first request vs cached request ({args.pdf_renders} cached requests)")
+    draft_pdf = bench_draft_pdf(args.pdf_renders)
+    print(
+        f"  first {draft_pdf['first_ms']:.0f} ms, cached median {draft_pdf['cached_median_ms']:.1f} "
+        f"ms ({draft_pdf['first_over_cached']}x faster), 304 median "
+        f"{draft_pdf['not_modified_median_ms']:.1f} ms"
+    )
     print(
         f"\n== issuing: {args.issues} invoices with the PDF deferred, {args.inline_issues} "
         "with the PDF inline, then the same rows in raw SQL"
@@ -409,7 +448,7 @@ def before_scale(args, measurer, measure_pages) -> dict:
             f"  {mode:<9} {r['invoices']:>5} invoices in {r['seconds']:>6.2f} s: "
             f"{r['per_second']:>7.1f} invoices/s ({r['ms_each']:.1f} ms each)"
         )
-    return {"baseline": baseline, "pdf": pdf, "issuing": issuing}
+    return {"baseline": baseline, "pdf": pdf, "draft_pdf": draft_pdf, "issuing": issuing}
 
 
 def vacuum() -> float | None:
@@ -479,6 +518,12 @@ def report(state: dict, scaled: dict, args, compare) -> dict:
         f"\nPDF (one page, {pdf['lines']} lines): median {pdf['median_ms']:.0f} ms ({verdict} the "
         f"{PDF_BUDGET_MS:.0f} ms budget), {pdf['bytes'] / 1024:.0f} KiB"
     )
+    dp = state["draft_pdf"]
+    print(
+        f"draft PDF: first request {dp['first_ms']:.0f} ms, cached request "
+        f"{dp['cached_median_ms']:.1f} ms ({dp['first_over_cached']}x), 304 "
+        f"{dp['not_modified_median_ms']:.1f} ms"
+    )
     d, i, r = issuing["deferred"], issuing["inline"], issuing["raw_sql"]
     print(
         f"issuing: {d['per_second']:.1f} invoices/s with the PDF deferred, {i['per_second']:.1f}/s "
@@ -509,5 +554,6 @@ def report(state: dict, scaled: dict, args, compare) -> dict:
         "seller": scaled["seller"],
         "pages": rows,
         "pdf": pdf,
+        "draft_pdf": dp,
         "issuing": issuing,
     }

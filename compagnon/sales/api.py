@@ -369,7 +369,7 @@ class DocumentViewSet(
         document = self.get_object()
         from .views_pdf import pdf_response
 
-        return pdf_response(document)
+        return pdf_response(document, request)
 
     # The e-invoice actions (einvoice/, einvoice-report/, send-peppol/ under a document) live in
     # compagnon/einvoice/api.py: e-invoicing builds on sales, sales never imports it.

@@ -15,12 +15,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,7 +45,8 @@ from .forms import (
 )
 from .freeze import snapshot
 from .models import QUOTE_TRANSITIONS, Kind, LineKind, State
-from .pdf import render_html, render_pdf
+from .pdf import inline_stored_images, render_html
+from .views_pdf import rendered_pdf_response
 
 PAGE_SIZE = 25
 
@@ -376,8 +375,8 @@ def _snapshot(document) -> dict:
 def document_preview(request, pk):
     document = get_or_404(selectors.document_detail, request.user, pk)
     html = render_html(_snapshot(document), preview=True)
-    # Frozen logos live in storage; a browser reaches them through the storage's URL.
-    html = re.sub(r'src="storage:([^"]+)"', lambda m: f'src="{escape(default_storage.url(m.group(1)))}"', html)
+    # Frozen logos live in storage (a private bucket has no URL a browser may open): inlined.
+    html = inline_stored_images(html)
     bar = render(request, "sales/_preview_bar.html", {"document": document}).content.decode()
     html = html.replace("<head>", '<head>\n<meta name="viewport" content="width=820">', 1)
     html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>\n{bar}", html, count=1)
@@ -387,14 +386,13 @@ def document_preview(request, pk):
 @login_required
 @require_GET
 def document_pdf(request, pk):
-    """The archived PDF of an issued (or sent) document; a draft is rendered on the fly, not kept."""
+    """The archived PDF of an issued (or sent) document; a draft's is rendered once per content
+    and kept a day in the preview cache (``views_pdf.rendered_pdf_response``), never archived."""
     document = get_or_404(selectors.document_detail, request.user, pk)
     if document.is_draft:
-        data = render_pdf(snapshot(document, freeze_logo=False))
         name = slugify(f"{document.get_kind_display()} {_('draft')} {document.pk}") or f"draft-{document.pk}"
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
+        snap = snapshot(document, freeze_logo=False)
+        return rendered_pdf_response(request, document, snap, filename=f"{name}.pdf")
     if not document.pdf:
         messages.info(request, _("The PDF is being prepared. It will be ready in a moment."))
         return redirect("document-detail", pk=pk)
