@@ -9,7 +9,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: run test test-suite install migrate translations demo serve lint messages catalog-check bench clean check-python constraints
+.PHONY: run test test-suite install migrate translations demo serve serve-prod lint messages catalog-check bench bench-load cluster-smoke cluster-load clean check-python constraints
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
@@ -60,6 +60,20 @@ serve:
 run: install translations demo
 	@$(MAKE) --no-print-directory serve
 
+# Production on this machine (docs/production.md): settings from the environment only, checked
+# before anything is touched; then migrations, static files, catalogs, and gunicorn
+# (deploy/gunicorn.conf.py, on 127.0.0.1:$(PORT) unless BIND is set) beside the task worker.
+# Ctrl-C or TERM stops both gracefully. A server runs the systemd units of deploy/systemd/ instead.
+serve-prod: export DJANGO_ENV := production
+serve-prod: install
+	@$(PY) deploy/serve_prod.py --preflight
+	$(MANAGE) check --deploy --database default --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) compile_translations
+	PORT=$(PORT) exec $(PY) deploy/serve_prod.py
+
 test: install translations
 	@$(MAKE) --no-print-directory test-suite
 
@@ -81,6 +95,17 @@ catalog-check: install
 
 bench: $(BENCH_STAMP) translations
 	$(PY) -m bench
+
+# The load bench (production server, 50 then 150 members, integrity checks; about 5 minutes) and the
+# cluster check (HAProxy, two web instances, two workers, PgBouncer, Redis, S3 on loopback).
+bench-load: $(BENCH_STAMP) translations
+	$(PY) -m bench load
+
+cluster-smoke: $(BENCH_STAMP) translations
+	bash bench/cluster.sh smoke
+
+cluster-load: $(BENCH_STAMP) translations
+	bash bench/cluster.sh load
 
 # After changing a pin in pyproject.toml: re-resolve everything and record it in constraints.txt.
 constraints: check-python

@@ -7,6 +7,10 @@ e-invoices: generation and validation time per document.
     python -m bench sales      # the sales benchmarks only (members are still seeded: invoices
                                # need activities)
     python -m bench einvoice   # the e-invoice benchmarks only (demo data, no scale seeding)
+    python -m bench home       # the member's home and /api/v1/home/ at 50 activities and
+                               # 10,000 documents (bench/home.py)
+    python -m bench load       # the load bench: the production server under 50 and 150 members
+                               # (not part of the default run; see bench/load/run.py)
 
 Everything happens in a database of its own (var/bench/bench.sqlite3, or BENCH_DATABASE_URL),
 recreated at each run: the developer's db.sqlite3 and var/media are never touched.
@@ -59,8 +63,8 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice", "collections", "money"],
-        help="what to measure (default: all)",
+        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home"],
+        help="what to measure (default: all; 'load' takes its own options: python -m bench load --help)",
     )
     parser.add_argument(
         "--members",
@@ -462,10 +466,30 @@ def run_money(args) -> int:
     return failures
 
 
+def run_home(args) -> int:
+    """The member's home and /api/v1/home/ for one member with 50 activities and 10,000
+    documents (bench/home.py), in a database of its own; p95 < 100 ms, constant query count."""
+    import subprocess
+
+    env = dict(os.environ)
+    if args.database_url:
+        env["BENCH_DATABASE_URL"] = args.database_url + "_home"
+    print("\n== home: one member, 50 activities, 10,000 documents (bench/home.py)", flush=True)
+    command = [sys.executable, "-m", "bench.home", "--requests", str(args.requests), "--warmup", str(args.warmup)]
+    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+
+
 def main(argv=None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # its own options (python -m bench load --help)
+        from bench.load.run import main as load_main
+
+        return load_main(argv[1:])
+    args = parse_args(argv)
     if args.suite == "money":
         return 1 if run_money(args) else 0
+    if args.suite == "home":
+        return 1 if run_home(args) else 0
     run_started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}"
@@ -594,4 +618,5 @@ def main(argv=None) -> int:
         path.write_text(json.dumps({**common, **result}, indent=2, default=str) + "\n", encoding="utf-8")
     if args.suite == "all":
         run_money(args)
+        run_home(args)
     return 0

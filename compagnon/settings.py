@@ -2,7 +2,8 @@
 
 Everything a deployment changes comes from environment variables (12-factor):
 DJANGO_ENV, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL, DEFAULT_FROM_EMAIL,
-MEDIA_ROOT, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF, CACHE_URL.
+MEDIA_ROOT, STORAGE_URL, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF, CACHE_URL, TRUSTED_PROXY_COUNT,
+CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT (every variable: docs/production.md).
 EMAIL_URL examples: smtp://user:pass@host:25, submission://user:pass@host:587 (STARTTLS),
 smtps://user:pass@host:465 (TLS).
 
@@ -37,6 +38,12 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+# How many reverse proxies of ours stand in front of the app (nginx alone: 1; a load balancer and
+# nginx: 2). 0 (default): X-Forwarded-For and X-Forwarded-Proto are never believed, since anyone can
+# send them. The client's address is then the N-th X-Forwarded-For entry from the right, for the
+# app (core/client_ip.py), allauth's rate limits and DRF's throttles alike. docs/production.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "compagnon.core",
@@ -141,6 +148,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 from compagnon.core.cache_url import caches_from_url  # noqa: E402
 
 CACHES = caches_from_url(os.environ.get("CACHE_URL"))
+# Sessions live in the database, which every machine shares; with Redis they are read from the
+# cache and still written to the database (a Redis restart logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends." + (
+    "cached_db" if CACHES["default"]["BACKEND"].endswith("RedisCache") else "db"
+)
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -194,10 +206,15 @@ USE_TZ = True
 # --- files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Uploaded and generated files: the local disk under MEDIA_ROOT by default; STORAGE_URL=s3://bucket
+# puts them (and the e-invoice outbox) in a private S3-compatible bucket that every machine shares.
+# No URL ever points to a file: the app's views serve them (compagnon/core/storage_url.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+from compagnon.core.storage_url import storages_from_url  # noqa: E402
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **storages_from_url(os.environ.get("STORAGE_URL")),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -206,6 +223,13 @@ STORAGES = {
         )
     },
 }
+# Production: collectstatic writes every static file under its content hash, with a gzip and a
+# brotli copy; WhiteNoise serves hashed names with a one-year "immutable" Cache-Control (60 s for
+# the plain names) and picks the copy the browser accepts. Source maps are read by developer
+# tools only: left uncompressed, which halves the CPU time of collectstatic (docs/production.md).
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -257,6 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "compagnon.core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # throttles (if any) see the client as core.client_ip does
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -304,8 +329,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Our TLS-terminating proxy says the request came over HTTPS; without a proxy in front,
+        # a client could claim it with the header, so it is not read.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    if not SECURE_SSL_REDIRECT:
+        # Set to 0 on purpose: the proxy redirects HTTP to HTTPS itself (docs/production.md).
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+
+from compagnon.core.client_ip import client_ip
 
 from .demo_guard import is_demo_user, login_refusal_message
 
@@ -22,6 +25,14 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{key}:{self.get_client_ip(request)}"
+
+    def get_client_ip(self, request):
+        """Rate limits count per client address: the app's one rule (core/client_ip.py), which
+        reads X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies of ours."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def pre_login(self, request, user, **kwargs):
         """Every allauth login path: demo accounts never log in in production."""

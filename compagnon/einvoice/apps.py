@@ -29,7 +29,9 @@ class EinvoiceConfig(AppConfig):
         steps.register_issue_step("einvoice.check", services.check_for_issue, order=10)
         steps.register_pdf_step("einvoice.archive", services.archive, order=10)
         if is_server_process():
-            start_warm_up()
+            warm_up = start_warm_up()
+            if sys.argv[1:2] == ["db_worker"]:
+                warm_up.join()  # nobody waits on a worker's start: warm before its first task
 
 
 def is_server_process(argv=None, environ=None) -> bool:
@@ -49,14 +51,19 @@ def start_warm_up() -> threading.Thread:
     meanwhile waits for the compilation before taking any database lock."""
 
     def run():
+        import logging
+        import time
+
         from . import validation
 
+        started = time.monotonic()
         try:
             validation.prepare_all()
         except Exception:  # a warm-up never stops a process; the first issue compiles instead
-            import logging
-
             logging.getLogger(__name__).exception("e-invoice rule sets could not be compiled at start")
+        else:
+            logging.getLogger(__name__).info(
+                "E-invoice rule sets ready in %.1f s", time.monotonic() - started)
 
     thread = threading.Thread(target=run, name="einvoice-warm-up", daemon=True)
     thread.start()

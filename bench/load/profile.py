@@ -1,0 +1,119 @@
+"""Where a request of the load bench spends its time: run after ``python -m bench load``, on the
+database it left (var/bench/load/users.json names the accounts).
+
+    .venv/bin/python -m bench.load.profile                 # queries and CPU per endpoint
+    .venv/bin/python -m bench.load.profile --cprofile "document page"   # plus the top functions
+
+In this process, through Django's test client (no server, no network), as the first browser
+member and the first API member: each endpoint of the locustfile a few times (warm), then timed
+``--repeat`` times: CPU ms (this thread), SQL queries and their time. The autosave and the PDF of
+the draft change the draft; nothing is issued.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--database-url", default=os.environ.get("BENCH_LOAD_DATABASE_URL",
+                                                           "postgres://postgres@127.0.0.1:5432/compagnon_bench_load"))
+    p.add_argument("--users", default=str(ROOT / "var" / "bench" / "load" / "users.json"))
+    p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--cprofile", default="", help="endpoint name to profile with cProfile")
+    p.add_argument("--top", type=int, default=25)
+    args = p.parse_args(argv)
+
+    os.environ.update(DATABASE_URL=args.database_url, DJANGO_ENV="development", DEBUG="0",
+                      DJANGO_SETTINGS_MODULE="compagnon.settings", ALLOWED_HOSTS="testserver,127.0.0.1",
+                      MEDIA_ROOT=str(ROOT / "var" / "bench" / "load" / "media"))
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from compagnon.accounts.models import User
+
+    data = json.loads(Path(args.users).read_text())
+    member, api = data["members"][0], data["api"][0]
+    browser = Client(HTTP_X_FORWARDED_FOR=member["ip"])
+    browser.force_login(User.objects.get(email=member["email"]))
+    token = Client(HTTP_AUTHORIZATION=f"Token {api['token']}", HTTP_ACCEPT="application/json")
+    variant = [0]
+
+    def autosave():
+        variant[0] += 1
+        from bench.load.forms import editor_form
+
+        return browser.post(f"/documents/{member['draft']}/autosave/", editor_form(member, variant[0], quote=True),
+                            HTTP_HX_REQUEST="true", HTTP_HX_TARGET="totals")
+
+    endpoints = {
+        "home": lambda: browser.get("/home/"),
+        "documents list": lambda: browser.get("/documents/"),
+        "clients list": lambda: browser.get("/clients/"),
+        "document page": lambda: browser.get(f"/documents/{member['issued']}/"),
+        "editor (draft)": lambda: browser.get(f"/documents/{member['draft']}/"),
+        "money page": lambda: browser.get(f"/activities/{member['activity']}/money/"),
+        "autosave (htmx)": autosave,
+        "PDF, issued": lambda: browser.get(f"/documents/{member['issued']}/pdf/"),
+        "PDF, draft preview": lambda: browser.get(f"/documents/{member['draft']}/pdf/"),
+        "API documents list": lambda: token.get("/api/v1/documents/?kind=invoice"),
+        "API document": lambda: token.get(f"/api/v1/documents/{api['issued']}/"),
+        "API clients list": lambda: token.get("/api/v1/clients/"),
+    }
+    print(f"{'endpoint':<22} {'status':>6} {'CPU ms':>8} {'wall ms':>8} {'queries':>8} {'SQL ms':>7}  slowest query")
+    for name, call in endpoints.items():
+        if args.cprofile and name != args.cprofile:
+            continue
+        for _ in range(3):
+            response = call()
+        cpu, wall = [], []
+        for _ in range(args.repeat):
+            t0, w0 = time.thread_time(), time.perf_counter()
+            response = call()
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            cpu.append((time.thread_time() - t0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            call()
+        queries = ctx.captured_queries
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000
+        slowest = max(queries, key=lambda q: float(q["time"]), default=None)
+        cpu.sort()
+        wall.sort()
+        print(f"{name:<22} {response.status_code:>6} {cpu[len(cpu) // 2]:>8.1f} {wall[len(wall) // 2]:>8.1f} "
+              f"{len(queries):>8} {sql_ms:>7.1f}  "
+              + (f"{float(slowest['time']) * 1000:.1f} ms {' '.join(slowest['sql'].split())[:110]}" if slowest else ""))
+        if args.cprofile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.repeat):
+                call()
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            print(out.getvalue())
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
