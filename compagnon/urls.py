@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -23,6 +21,7 @@ api_v1 = [
     path("", include("compagnon.dunning.api_urls")),
     path("", include("compagnon.notifications.api_urls")),
     path("", include("compagnon.payouts.api_urls")),
+    path("", include("compagnon.home.api_urls")),
 ]
 
 urlpatterns = [
@@ -52,5 +51,5 @@ urlpatterns = [
     path("", include("compagnon.payouts.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach
+# people only through views that check who may see them (activity logos: members' activity-logo).

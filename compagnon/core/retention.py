@@ -2,11 +2,12 @@
 why a file was refused and download it again; then they are purged, file and row.
 
 Generic, so the kernel imports no context: every model with a ``purge_rejected_uploads(before=)``
-class method takes part (banking's BankStatement, purchases' SupplierInvoice). The task is
+class method takes part (banking's BankStatement, purchases' SupplierInvoice). The purge is
 idempotent and safe with several workers (each model locks the rows it deletes with SKIP LOCKED;
-files go after commit). With ``reschedule=True`` it enqueues itself for the next day, once per day
-however many copies ran (an atomic ``cache.add`` in the shared cache); ``manage.py
-purge_rejected_uploads`` is the cron alternative.
+files go after commit), and the daily task and ``manage.py purge_rejected_uploads`` (its cron
+twin) run it once a day however many machines start it (``core.schedule.run_once``). With
+``reschedule=True`` the task enqueues itself for the next day, once however many copies ran
+(``core.schedule.enqueue_once``); ``manage.py purge_rejected_uploads --start-daily`` starts it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from .schedule import enqueue_once, run_once
+
 logger = logging.getLogger(__name__)
+JOB = "core.purge_rejected_uploads"
 RUN_AT = datetime.time(4, 30)  # local time of the daily purge
 
 
@@ -40,10 +43,12 @@ def purge_rejected_uploads_now(*, now: datetime.datetime | None = None) -> dict[
 
 @task()
 def purge_rejected_uploads(*, reschedule: bool = False) -> dict[str, int]:
-    done = purge_rejected_uploads_now()
+    """Today's purge, unless another worker or cron has done it; tomorrow's is enqueued first, so
+    a failing purge does not break the chain."""
+    today = timezone.localdate()
     if reschedule:
-        schedule_next(timezone.localdate())
-    return done
+        schedule_next(today)
+    return run_once(JOB, today, purge_rejected_uploads_now).result or {}
 
 
 def schedule_next(day: datetime.date) -> bool:
@@ -52,8 +57,7 @@ def schedule_next(day: datetime.date) -> bool:
     if not purge_rejected_uploads.get_backend().supports_defer:
         return False
     tomorrow = day + datetime.timedelta(days=1)
-    if not cache.add(f"purge-rejected-uploads:{tomorrow.isoformat()}", 1, timeout=3 * 86400):
-        return False
     when = timezone.make_aware(datetime.datetime.combine(tomorrow, RUN_AT))
-    purge_rejected_uploads.using(run_after=when).enqueue(reschedule=True)
-    return True
+    return enqueue_once(
+        JOB, tomorrow, lambda: purge_rejected_uploads.using(run_after=when).enqueue(reschedule=True)
+    )

@@ -34,4 +34,4 @@ class CaseAdmin(admin.ModelAdmin):
 @admin.register(CollectionRun)
 class RunAdmin(admin.ModelAdmin):
     list_display = ["day", "started_at", "finished_at", "announced"]
-    readonly_fields = ["day", "started_at", "finished_at", "summary", "announced", "next_enqueued"]
+    readonly_fields = ["day", "started_at", "finished_at", "summary", "announced", "claimed"]

@@ -394,7 +394,7 @@ class CollectionRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     announced = models.BooleanField(default=False)  # this day's announcements went out
     claimed = models.BooleanField(default=False)  # this day's due actions were handed to execution
-    next_enqueued = models.BooleanField(default=False)
+    # (that the next day's task is enqueued once is core.schedule's business: ScheduledRun)
 
     class Meta:
         ordering = ["-day"]

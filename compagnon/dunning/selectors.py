@@ -234,3 +234,15 @@ def panel(user, document, *, today: datetime.date | None = None) -> dict:
     return {"items": items, "is_open": is_open, "closed_reason": base.REASONS.get(base.closed_reason(document), ""),
             "has_pending": any(a.state in PENDING for a in rows), "now_claim": now_claim,
             "announced_through": base.announced_through()}
+
+
+def actions_awaiting_ok(user, activity_ids) -> QuerySet[AutomatedAction]:
+    """Collection steps (formal notices, reminders the member asked to approve) of ``activity_ids``
+    (those the user sees) that wait for the member's OK before they can run, the soonest first."""
+    return (
+        _actions(user)
+        .filter(activity_id__in=list(activity_ids), state=ActionState.SCHEDULED, needs_approval=True,
+                blocked=False, paused=False)
+        .select_related("document", "client", "step", "activity")
+        .order_by("due_on", "order", "id")
+    )

@@ -1,8 +1,10 @@
 """Background work of collections. Arguments are plain JSON values; every task may run twice.
 
-* ``run_collections`` — the daily run (daily.run_collections); with ``reschedule=True`` it
-  enqueues itself for the next morning when the backend can defer (the database backend), once per
-  day however many copies ran; ``manage.py run_collections`` is the cron alternative.
+* ``run_collections`` — the daily run (daily.run_collections), once per day however many copies
+  run, on however many workers, and whether cron runs ``manage.py run_collections`` too
+  (``core.schedule.run_once``); with ``reschedule=True`` it first enqueues itself for the next
+  morning when the backend can defer (the database backend), once per day however many copies ran
+  (``core.schedule.enqueue_once``): a chain started twice is one chain.
 * ``execute_actions`` — performs claimed actions (each at most once, see execution.execute_action).
 * ``send_announcement_digests`` — the email twin of the announcement notifications.
 """
@@ -28,31 +30,42 @@ def _day(value: str | None) -> datetime.date:
     return datetime.date.fromisoformat(value) if value else timezone.localdate()
 
 
+JOB = "dunning.run_collections"
+
+
 @task()
 def run_collections(*, date: str | None = None, reschedule: bool = False) -> dict:
-    """The daily collections run. Idempotent: a second run the same day changes nothing more."""
-    from . import daily
-
+    """The daily run, unless another process already ran this day: then an empty summary with
+    ``"skipped": True``. Tomorrow's run is enqueued first, so a failing day does not end the chain."""
     day = _day(date)
-    summary = daily.run_collections(today=day)
     if reschedule:
         schedule_next(day)
-    return summary
+    return run_day(day)
+
+
+def run_day(day: datetime.date, *, inline: bool = False) -> dict:
+    """``daily.run_collections`` for ``day``, once per day whoever asks (the task, cron)."""
+    from compagnon.core.schedule import run_once
+
+    from . import daily
+
+    outcome = run_once(JOB, day, lambda: daily.run_collections(today=day, inline=inline))
+    if not outcome.ran:
+        return {"day": day.isoformat(), "planned": 0, "announced": 0, "claimed": 0, "skipped": True}
+    return outcome.result
 
 
 def schedule_next(day: datetime.date) -> bool:
-    """Enqueue tomorrow's run at RUN_AT, once per day (the first copy to finish wins). Backends that
+    """Enqueue tomorrow's run at RUN_AT, once per day however many copies ask. Backends that
     cannot defer (the immediate one of tests) leave it to cron: ``manage.py run_collections``."""
-    from .models import CollectionRun
+    from compagnon.core.schedule import enqueue_once
 
     if not run_collections.get_backend().supports_defer:
         return False
-    if CollectionRun.objects.filter(day=day, next_enqueued=False).update(next_enqueued=True) != 1:
-        return False
     tomorrow = day + datetime.timedelta(days=1)
     when = timezone.make_aware(datetime.datetime.combine(tomorrow, RUN_AT))
-    run_collections.using(run_after=when).enqueue(date=tomorrow.isoformat(), reschedule=True)
-    return True
+    return enqueue_once(JOB, tomorrow, lambda: run_collections.using(run_after=when).enqueue(
+        date=tomorrow.isoformat(), reschedule=True))
 
 
 @task()

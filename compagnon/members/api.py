@@ -76,12 +76,24 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "member_number", "name", "since"]
 
 
+class LogoField(serializers.ImageField):
+    """Accepts an image; gives the app's address of the logo (``Activity.logo_url``, readable by
+    whoever may see the activity), never the storage's."""
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = value.instance.logo_url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     trade = serializers.SlugRelatedField(
         slug_field="code", queryset=Trade.objects.all(), required=False, allow_null=True
     )
     memberships = MembershipSerializer(many=True, read_only=True)
-    logo = serializers.ImageField(required=False, allow_null=True, validators=[validate_logo])
+    logo = LogoField(required=False, allow_null=True, validators=[validate_logo])
 
     class Meta:
         model = Activity

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,13 +44,37 @@ def validate_logo(upload) -> None:
         )
 
 
+class _CurrentLogo:
+    """What the file input shows as "Currently": the name, linked to the app's logo view."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name.rsplit("/", 1)[-1]
+
+
+class LogoInput(forms.ClearableFileInput):
+    """Links the current logo to the app's view, never to the storage (``Activity.logo_url``)."""
+
+    logo_url = ""
+
+    def is_initial(self, value):
+        return isinstance(value, FieldFile) and bool(value.name)
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return _CurrentLogo(value.name, self.logo_url)
+        return super().format_value(value)
+
+
 class ActivitySettingsForm(forms.ModelForm):
     logo = forms.ImageField(
         label=_("Logo"),
         required=False,
         validators=[validate_logo],
         help_text=_("PNG, JPEG or WebP, at most 2 MB, at least 64 pixels a side."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
     class Meta:
@@ -76,6 +101,10 @@ class ActivitySettingsForm(forms.ModelForm):
     def _clean_text(self, name):
         # browsers send textarea line breaks as CRLF; documents print plain newlines
         return (self.cleaned_data.get(name) or "").replace("\r\n", "\n")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].widget.logo_url = self.instance.logo_url if self.instance.pk else ""
 
     def clean_letterhead(self):
         return self._clean_text("letterhead")

@@ -1,3 +1,4 @@
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -255,6 +256,17 @@ class Activity(models.Model):
     @property
     def is_collective(self) -> bool:
         return len(self.memberships.all()) > 1
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages show the logo: the app's view, for those who may see the activity (files
+        have no public address). The version changes with every new logo, so browsers keep it."""
+        if not self.logo:
+            return ""
+        from django.urls import reverse
+
+        version = hashlib.sha256(self.logo.name.encode()).hexdigest()[:12]
+        return f"{reverse('activity-logo', args=[self.pk])}?v={version}"
 
 
 class ActivityRole(models.TextChoices):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("activities/new/", views.activity_create, name="activity-create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity-detail"),
     path("activities/<int:pk>/settings/", views.activity_settings, name="activity-settings"),
+    path("activities/<int:pk>/logo/", views.activity_logo, name="activity-logo"),
     path("activities/<int:pk>/members/", views.activity_add_member, name="activity-add-member"),
     path(
         "activities/<int:pk>/members/<int:membership_pk>/remove/",

@@ -1,10 +1,14 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from compagnon import permissions
 from compagnon.core.params import choice_param, id_param, paginate, text_param
@@ -22,6 +26,7 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import ActivityMembership, Maturity, Member, MemberStatus
+from .panels import member_panels
 
 
 @login_required
@@ -62,6 +67,7 @@ def member_detail(request, pk):
         "can_maturity": user.has_perm("members.change_member_maturity", member),
         "can_edit": user.has_perm("members.change_member", member),
         "can_advisor": user.has_perm("members.change_member_advisor", member),
+        "panels": member_panels(request, member),  # what upper apps add (home: the money)
     }
     if context["can_advisor"]:
         context["advisor_form"] = AdvisorForm(
@@ -215,6 +221,25 @@ def activity_detail(request, pk):
     if can_manage:
         context["add_form"] = AddActivityMemberForm(entity_id=activity.entity_id)
     return render(request, "members/activity_detail.html", context)
+
+
+@login_required
+@require_GET
+def activity_logo(request, pk):
+    """An activity's logo, for those who may see the activity. Files are never linked directly
+    (a private bucket has no address a browser may open); ``Activity.logo_url`` versions the
+    address, so the browser keeps the image a day."""
+    activity = get_or_404(permissions.activities(request.user).only("pk", "logo").get, pk=pk)
+    if not activity.logo:
+        raise Http404
+    try:
+        handle = activity.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    kind = mimetypes.guess_type(activity.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=kind)
+    patch_cache_control(response, private=True, max_age=86400)
+    return response
 
 
 @login_required

@@ -1,5 +1,8 @@
-"""manage.py orphan_files [--delete] [--min-age-hours N]: the files under MEDIA_ROOT that nothing
-points to.
+"""manage.py orphan_files [--delete] [--min-age-hours N]: the stored files that nothing points to.
+
+It walks the default storage (``STORAGES["default"]``: MEDIA_ROOT on the local disk, or the
+bucket's ``media/`` folder with ``STORAGE_URL=s3://…``) through the storage API, so it works the
+same on every backend; a bucket is listed with its modification times in one paginated listing.
 
 Generic over every model (``apps.get_models()``), so the kernel imports no context: a stored file
 is *referenced* when a ``FileField`` (or ``ImageField``) row holds its name, or when a JSON value
@@ -15,22 +18,36 @@ committing its row.
 from __future__ import annotations
 
 import datetime
-import os
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
 
-def stored_files(root) -> list[str]:
-    """Every file under ``root``, as storage names (forward slashes, relative)."""
-    found = []
-    for folder, _dirs, files in os.walk(root):
+def stored_files(storage: Storage) -> dict[str, datetime.datetime | None]:
+    """Every file of ``storage``: {name: modified time, or None when the listing does not say}."""
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None:  # S3: one listing gives the names and their times, 1,000 at a time
+        prefix = (storage.location.strip("/") + "/") if storage.location.strip("/") else ""
+        return {
+            obj.key[len(prefix):]: obj.last_modified
+            for obj in bucket.objects.filter(Prefix=prefix)
+            if not obj.key.endswith("/")
+        }
+    found: dict[str, datetime.datetime | None] = {}
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            dirs, files = storage.listdir(folder)
+        except FileNotFoundError:  # nothing stored yet: MEDIA_ROOT does not exist
+            continue
         for name in files:
-            found.append(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
-    return sorted(found)
+            found[f"{folder}{name}"] = None
+        folders.extend(f"{folder}{d}/" for d in dirs)
+    return found
 
 
 def _strings(value):
@@ -68,22 +85,23 @@ def referenced_files(candidates: set[str]) -> set[str]:
     return seen & candidates
 
 
-def orphans(root, *, min_age: datetime.timedelta, now=None) -> list[str]:
+def orphans(storage: Storage, *, min_age: datetime.timedelta, now=None) -> list[str]:
     now = now or timezone.now()
-    candidates = set(stored_files(root))
+    stored = stored_files(storage)
+    candidates = set(stored)
     referenced = referenced_files(candidates)
-    cutoff = (now - min_age).timestamp()
+    cutoff = now - min_age
     return [
         name
         for name in sorted(candidates - referenced)
-        if os.path.getmtime(os.path.join(root, name)) <= cutoff
+        if (stored[name] or storage.get_modified_time(name)) <= cutoff
     ]
 
 
 class Command(BaseCommand):
     help = (
-        "List the files under MEDIA_ROOT that no row points to (a dry run by default); "
-        "--delete removes them."
+        "List the stored files (MEDIA_ROOT or the bucket) that no row points to (a dry run by "
+        "default); --delete removes them."
     )
 
     def add_arguments(self, parser):
@@ -96,11 +114,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        root = str(settings.MEDIA_ROOT)
-        found = orphans(root, min_age=datetime.timedelta(hours=options["min_age_hours"]))
+        found = orphans(default_storage, min_age=datetime.timedelta(hours=options["min_age_hours"]))
         for name in found:
             if options["delete"]:
-                os.remove(os.path.join(root, name))
+                default_storage.delete(name)
             self.stdout.write(name)
         verb = "removed" if options["delete"] else "found (dry run: --delete removes them)"
         self.stdout.write(f"{len(found)} orphan file(s) {verb}")

@@ -5,13 +5,17 @@
     manage.py run_collections --inline        # carry out the due actions now, without a worker
     manage.py run_collections --start-daily   # enqueue the self-rescheduling task (database backend)
 
-Idempotent: running it twice the same day changes nothing more.
+Once a day however many machines run it: cron may call it on every node, beside the daily task
+or not; the first call of a day runs it, the others print that it already ran
+(``core.schedule``). ``--again`` runs the day anyway — the run is idempotent, so a second run only
+picks up what is new (an invoice issued since, an action approved since).
 """
 
 import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 
 class Command(BaseCommand):
@@ -23,10 +27,13 @@ class Command(BaseCommand):
                             help="carry out the due actions in this process instead of enqueuing them")
         parser.add_argument("--replan", action="store_true",
                             help="plan every open document of every entity with an active plan first")
+        parser.add_argument("--again", action="store_true",
+                            help="run even if this day already ran (on this or another machine)")
         parser.add_argument("--start-daily", action="store_true",
                             help="enqueue the daily task that reschedules itself (needs a backend that defers)")
 
-    def handle(self, *args, date=None, inline=False, replan=False, start_daily=False, **options):
+    def handle(self, *args, date=None, inline=False, replan=False, start_daily=False, again=False,
+               **options):
         from compagnon.dunning import daily, plans, tasks
         from compagnon.dunning.models import CollectionPlan
 
@@ -44,5 +51,12 @@ class Command(BaseCommand):
             for entity_id in CollectionPlan.objects.filter(active=True).values_list("entity_id", flat=True):
                 n = plans.replan_entity(entity_id, today=day)
                 self.stdout.write(f"entity {entity_id}: {n} actions planned")
-        summary = daily.run_collections(today=day, inline=inline)
+        if again:
+            summary = daily.run_collections(today=day, inline=inline)
+        else:
+            summary = tasks.run_day(day or timezone.localdate(), inline=inline)
+            if summary.get("skipped"):
+                self.stdout.write(f"Collections for {summary['day']} already ran (another machine or an "
+                                  "earlier call): nothing to do. --again runs it anyway.")
+                return
         self.stdout.write(json.dumps(summary, indent=2))
