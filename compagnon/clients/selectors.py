@@ -204,3 +204,21 @@ def client_import_detail(user, pk: int) -> ClientImport:
         .select_related("activity__entity", "uploaded_by")
         .get(pk=pk)
     )
+
+
+def commitments_due(user, activity_ids, *, until) -> QuerySet[RelationshipEntry]:
+    """Promises made to or by clients of ``activity_ids`` (those the user sees), not kept yet and
+    due by ``until`` (overdue ones included), the most urgent first."""
+    return (
+        permissions.scoped_by_activity(
+            user, RelationshipEntry.objects.all(), field="client__activity"
+        )
+        .filter(
+            client__activity_id__in=list(activity_ids),
+            kind__in=COMMITMENT_KINDS,
+            done=False,
+            due_on__lte=until,
+        )
+        .select_related("client__activity")
+        .order_by("due_on", "id")
+    )

@@ -15,6 +15,7 @@ def navigation(request):
     nav = [("home", _("Home"), reverse("home"))]
     if scope.is_member:
         nav.append(("activities", _("My activities"), reverse("activity-list")))
+        nav.append(("money", _("Money"), reverse("money")))
     if scope.is_member or scope.is_accountant or scope.is_admin:
         nav.append(("documents", _("Quotes and invoices"), reverse("document-list")))
     if scope.is_staff_role or scope.is_member:

@@ -6,11 +6,40 @@ from django.shortcuts import redirect, render
 from compagnon import permissions
 from compagnon.core.params import choice_param, paginate, text_param
 from compagnon.members import selectors as member_selectors
-from compagnon.members.models import Member, MemberStatus
+from compagnon.members.models import ActivityStatus, Member, MemberStatus
+from compagnon.notifications import selectors as notification_selectors
+
+from . import dashboard
+
+NEWS = 5  # latest notifications on the home page
 
 
 def index(request):
     return redirect("home" if request.user.is_authenticated else "account_login")
+
+
+def member_dashboard(user, memberships) -> dict:
+    """The member's own dashboard: money per activity and in total, to-dos, latest news."""
+    activities = [m.activity for m in memberships]
+    open_ones = [m.activity for m in memberships if m.activity.status != ActivityStatus.CLOSED]
+    return {
+        "money": dashboard.money(user, activities),
+        "todos": dashboard.todos(user, [a.pk for a in activities]),
+        "news": list(notification_selectors.notifications(user)[:NEWS]),
+        "log_time": open_ones[0] if open_ones else None,
+        "several_activities": len(activities) > 1,
+    }
+
+
+@login_required
+def money(request):
+    """Money, from the menu: the figures of each of my activities, each linking to its money page
+    (straight to it when there is only one)."""
+    memberships = member_selectors.my_memberships(request.user)
+    if len(memberships) == 1:
+        return redirect("activity-money", memberships[0].activity_id)
+    activities = [m.activity for m in memberships]
+    return render(request, "home/money.html", {"money": dashboard.money(request.user, activities)})
 
 
 @login_required
@@ -28,6 +57,7 @@ def home(request):
             memberships=memberships,
             attention=member_selectors.member_attention(request.user, member, memberships),
             recent=member_selectors.history(request.user, member=member, limit=5),
+            **member_dashboard(request.user, memberships),
         )
     if scope.is_advisor:
         dash = member_selectors.advisor_dashboard(

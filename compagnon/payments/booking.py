@@ -36,6 +36,7 @@ from compagnon.clients.models import Client
 from compagnon.dunning.decisions import documents_paid
 from compagnon.ledger import services as ledger
 from compagnon.members.models import Activity
+from compagnon.notifications import events
 from compagnon.sales.models import Document, Kind, PaymentState
 
 from .models import ZERO, Allocation, AllocationKind, MatchRun, Method
@@ -222,6 +223,9 @@ class Plan:
         AuditEvent.objects.bulk_create(self._audit, batch_size=BULK)
         # reminders, formal notices… still planned for what is now paid are cancelled with it
         documents_paid([pk for pk, d in self.documents.items() if d.payment_state == PaymentState.PAID])
+        # the members hear of what their clients paid (after commit, told by the top floor)
+        events.announce(events.PAID, [pk for pk, d in self.documents.items()
+                                      if d.kind in (Kind.INVOICE, Kind.DEPOSIT) and d.paid_amount > 0])
         if self.automatic:
             AuditEvent.objects.create(
                 actor=actor, action="payment.matching_run", object_type=MatchRun._meta.label_lower,

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 
 from compagnon.audit.services import record
 from compagnon.core.services import require
+from compagnon.notifications import events
 from compagnon.sales import services as sales_services
 from compagnon.sales.models import Document, DocumentEmail, Kind, State
 from compagnon.sales.templatetags.sales_tags import amount
@@ -296,6 +297,8 @@ def refuse_as_client(*, access, reason: str = "", ip: str | None = None, user_ag
     _audit(None, document, "state_changed", message, before=before, after={"state": document.state},
            reason=reason[:500])
 
+    events.announce(events.REFUSED, [document.pk])
+
     from .tasks import notify_decision
 
     transaction.on_commit(lambda: notify_decision.enqueue(document_id=document.pk))
@@ -478,6 +481,7 @@ def _check_code(*, access, request_id, code, ip, user_agent) -> SignatureEvidenc
     _audit(None, document, "state_changed",
            gettext_noop("%(document)s accepted and signed online by %(name)s (%(email)s)"),
            before=before, after={"state": document.state}, name=request.signer_name, email=request.email)
+    events.announce(events.ACCEPTED, [document.pk])
 
     from .tasks import seal_accepted_document
 

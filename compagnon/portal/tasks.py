@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.formats import date_format
@@ -181,10 +182,13 @@ def notify_decision(*, document_id: int) -> int:
     else:
         return 0
     sent = 0
+    from .services import _base_url
+
+    link = _base_url(None) + reverse("document-detail", args=[document.pk])  # straight to the document
     for user in _member_recipients(document):
         with translation.override(user.language or document.language):
             context = {"document": document, "evidence": evidence, "refusal": refusal, "user": user,
-                       "client": document.frozen.get("buyer", {}).get("name", "")}
+                       "client": document.frozen.get("buyer", {}).get("name", ""), "link": link}
             if evidence is not None and template.endswith("accepted_member.txt"):
                 subject = _("%(document)s accepted and signed by %(name)s") % {"document": document.number, "name": evidence.signer_name}
             else:

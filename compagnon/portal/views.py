@@ -18,8 +18,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from compagnon.core.client_ip import client_ip
 from compagnon.core.csp import nonce_styles
 from compagnon.core.views_helpers import apply_errors, get_or_404
+from compagnon.notifications import events
 from compagnon.sales.models import State
 from compagnon.sales.pdf import render_html
 
@@ -138,7 +140,7 @@ def _document_html(document) -> str:
 
 
 def _client_meta(request) -> dict:
-    return {"ip": request.META.get("REMOTE_ADDR") or None, "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
 
 
 def _private(response):
@@ -198,6 +200,8 @@ def _portal_context(access, document, token, **extra) -> dict:
 @portal_view
 def portal_document(request, access, document, token):
     PortalAccess.objects.filter(pk=access.pk).update(last_seen_at=timezone.now())
+    if access.last_seen_at is None:  # the first time this link is opened: the members hear of it
+        events.announce(events.OPENED, [document.pk])
     context = _portal_context(access, document, token, html=nonce_styles(request, _document_html(document)), refuse_form=RefuseForm())
     return render(request, "portal/document.html", context)
 

@@ -166,6 +166,8 @@ class Document(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # chosen by the phone for a new draft asked for offline: sent twice, one draft (home/pwa.py)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("document")
@@ -178,6 +180,7 @@ class Document(models.Model):
             # payment references are unique across entities (the matcher finds a document by it)
             models.UniqueConstraint(fields=["payment_reference"], condition=~models.Q(payment_reference=""),
                                     name="document_payment_reference_unique"),
+            models.UniqueConstraint(fields=["created_by", "client_key"], name="document_client_key_once"),
         ]
         indexes = [
             models.Index(fields=["activity", "kind", "state"]),

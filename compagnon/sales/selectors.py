@@ -3,9 +3,23 @@ permission layer: an object outside the user's scope raises ``DoesNotExist`` (pa
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from compagnon import permissions
@@ -144,3 +158,82 @@ def client_timeline(user, client, *, limit: int = 50) -> list[dict]:
         }
         for d in docs[:limit]
     ]
+
+
+EXPIRING_WITHIN_DAYS = 7
+TO_INVOICE = (State.ACCEPTED, State.IN_PRODUCTION, State.PARTIALLY_INVOICED)
+LEGAL_KINDS = (Kind.INVOICE, Kind.DEPOSIT, Kind.CREDIT_NOTE)
+
+
+def _waiting(today: datetime.date) -> dict[str, Q]:
+    """What makes a document wait for the member, by kind of to-do (the kinds are disjoint)."""
+    soon = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    return {
+        "to_invoice": Q(kind__in=[Kind.QUOTE, Kind.STATEMENT], state__in=TO_INVOICE),
+        "not_sent": Q(kind__in=LEGAL_KINDS, state=State.ISSUED, sent_at__isnull=True),
+        "expiring": Q(kind=Kind.QUOTE, state=State.SENT, valid_until__gte=today, valid_until__lte=soon),
+        "statements": Q(kind=Kind.STATEMENT, state=State.SENT),
+        "drafts": Q(state=State.DRAFT),
+    }
+
+
+# Among waiting documents, the state (and kind) alone tell the kinds apart: the expressions that
+# classify and sort them stay short (they are compiled at every request).
+_KIND_OF_TO_DO = Case(
+    When(state__in=TO_INVOICE, then=Value("to_invoice")),
+    When(state=State.ISSUED, then=Value("not_sent")),
+    When(state=State.DRAFT, then=Value("drafts")),
+    When(kind=Kind.QUOTE, then=Value("expiring")),
+    default=Value("statements"),
+    output_field=CharField(),
+)
+# oldest first: accepted since, issued on, valid until, sent on; drafts: the latest touched first
+_OLDEST_FIRST = Case(
+    When(state__in=TO_INVOICE, then=F("decided_at")),
+    When(state=State.ISSUED, then=Cast("issue_date", DateTimeField())),
+    When(kind=Kind.QUOTE, state=State.SENT, then=Cast("valid_until", DateTimeField())),
+    When(state=State.SENT, then=F("sent_at")),
+    output_field=DateTimeField(),
+)
+_LATEST_DRAFT = Case(When(state=State.DRAFT, then=F("updated_at")), output_field=DateTimeField())
+
+
+def documents_to_do(user, activity_ids, *, today=None, first: int = 5) -> dict[str, tuple[int, list[Document]]]:
+    """What waits for the member among the documents of ``activity_ids`` (those the user sees), by
+    kind: accepted quotes and statements still to invoice, issued documents never sent, quotes
+    whose validity ends within a week, statements awaiting the client's answer, drafts. For each
+    kind: how many, and the ``first`` most urgent (oldest first; drafts: the latest touched). Two
+    queries whatever the number of activities or documents: a row number and a count per kind on
+    narrow rows, then the few rows shown."""
+    today = today or timezone.localdate()
+    kinds = _waiting(today)
+    waiting = Q()
+    for condition in kinds.values():
+        waiting |= condition
+    # ranked on narrow rows (no join): the sort and the counts touch only what they need…
+    ranked = (
+        _documents(user)
+        .filter(waiting, activity_id__in=list(activity_ids))
+        .annotate(to_do=_KIND_OF_TO_DO)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("to_do")],
+                        order_by=[_LATEST_DRAFT.desc(nulls_last=True), _OLDEST_FIRST.asc(nulls_last=True),
+                                  F("id").asc()]),
+            to_do_count=Window(Count("id"), partition_by=[F("to_do")]),
+        )
+        .filter(rank__lte=first)
+        .values_list("id", "to_do", "rank", "to_do_count")
+    )
+    top = {pk: (to_do, rank, count) for pk, to_do, rank, count in ranked}
+    # … then the few rows shown are read with their client and activity
+    shown = (
+        Document.objects.filter(pk__in=list(top))
+        .select_related("client", "activity")
+        .only("id", "kind", "state", "number", "activity_id", "client_id", "decided_at", "issue_date",
+              "valid_until", "sent_at", "updated_at", "client__name", "activity__name")
+    )
+    out: dict[str, tuple[int, list[Document]]] = {key: (0, []) for key in kinds}
+    for row in sorted(shown, key=lambda d: top[d.pk][1]):
+        to_do, _rank, count = top[row.pk]
+        out[to_do] = (count, [*out[to_do][1], row])
+    return out

@@ -125,7 +125,7 @@ def create_document(
     if kind == Kind.QUOTE:
         document.valid_until = timezone.localdate() + datetime.timedelta(days=QUOTE_VALIDITY_DAYS)
     for k, v in fields.items():
-        if k not in DRAFT_FIELDS + ["quote", "credited", "deposit_percent", "prepaid"]:
+        if k not in DRAFT_FIELDS + ["quote", "credited", "deposit_percent", "prepaid", "client_key"]:
             raise ValueError(f"not a draft field: {k}")
         setattr(document, k, v)
     if not document.exemption_code:

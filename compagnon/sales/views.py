@@ -314,6 +314,9 @@ def document_autosave(request, pk):
     """The editor posts itself here on every change (htmx, debounced); without JavaScript, on Save."""
     document = get_or_404(selectors.document_detail, request.user, pk)
     _require_change(request.user, document)
+    base = request.POST.get("base", "")  # the version the editor started from (offline edits)
+    if base.isdigit() and int(document.updated_at.timestamp()) > int(base):
+        return HttpResponse(status=409)  # changed elsewhere meanwhile: the phone shows both
     result = _save_posted(request, document)
     if not request.htmx:
         if result["saved"]:

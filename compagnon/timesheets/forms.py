@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -82,6 +83,9 @@ class TimeEntryForm(forms.Form):
         empty_label=_("— none —"),
         help_text=_("Time spent on a quoted job is billed by the quote, not by a statement."),
     )
+    # One per form shown (the phone renews it after queuing an entry offline): sent twice, the
+    # same entry is logged once (services.add_time_entry).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, clients, quotes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +94,8 @@ class TimeEntryForm(forms.Form):
         self.fields["quote"].label_from_instance = lambda d: f"{d} · {d.client.name}"
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
+        if not self.is_bound:
+            self.initial["client_key"] = uuid.uuid4()
 
 
 class ExpenseForm(forms.Form):

@@ -176,6 +176,9 @@ class TimeEntry(models.Model):
         verbose_name=_("statement"),
         editable=False,
     )
+    # Chosen by the phone when the entry is typed: a form sent twice (queued offline, replayed
+    # when the network returns, or a double tap) creates one entry.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -190,7 +193,10 @@ class TimeEntry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(duration__gte=1, duration__lte=MAX_MINUTES),
                 name="time_entry_duration_range",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["member", "client_key"], name="time_entry_client_key_once"
+            ),
         ]
 
     def __str__(self):

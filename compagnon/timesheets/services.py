@@ -12,10 +12,11 @@ Rules:
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -213,16 +214,28 @@ def add_time_entry(
     member=None,
     billable: bool = True,
     hourly_rate: Decimal | None = None,
+    client_key: uuid.UUID | None = None,
 ) -> TimeEntry:
-    """Log time spent in ``activity``. ``member`` defaults to the actor's member profile."""
+    """Log time spent in ``activity``. ``member`` defaults to the actor's member profile.
+
+    ``client_key``: chosen by the phone when the entry was typed. Sent again (a form queued
+    offline and replayed, a double tap), it returns the entry already logged, marked
+    ``replayed``, instead of logging the time twice."""
     _require_worker(actor, activity)
+    member = member or _member_of_actor(actor)
+    if client_key is not None:
+        earlier = TimeEntry.objects.filter(member=member, client_key=client_key).first()
+        if earlier is not None:
+            earlier.replayed = True
+            return earlier
     if quote is not None and client is None:
         client = quote.client
     entry = TimeEntry(
         activity=activity,
         client=client,
         quote=quote,
-        member=member or _member_of_actor(actor),
+        client_key=client_key,
+        member=member,
         date=date or timezone.localdate(),
         duration=duration,
         description=description or "",
@@ -230,7 +243,16 @@ def add_time_entry(
         hourly_rate=hourly_rate,
     )
     _check_entry(entry)
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        if client_key is None:
+            raise
+        # the same form arrived twice at the same moment: the other request logged it
+        earlier = TimeEntry.objects.get(member=member, client_key=client_key)
+        earlier.replayed = True
+        return earlier
     _audit(
         actor,
         entry,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -55,6 +56,22 @@ def _error_messages(request, exc: ValidationError) -> None:
 # --- time -------------------------------------------------------------------------------------
 
 
+def _queued(request) -> bool:
+    """A form the phone kept while offline and sends now (core/static/core/offline.js): it wants
+    a short JSON answer, not a page."""
+    return request.headers.get("X-Compagnon-Queued") == "1"
+
+
+def _queued_errors(form) -> JsonResponse:
+    """What the phone shows next to the entry it could not send: each problem with its field."""
+    problems = [
+        f"{form.fields[name].label}: {msg}" if name in form.fields else str(msg)
+        for name, msgs in form.errors.items()
+        for msg in msgs
+    ]
+    return JsonResponse({"errors": problems}, status=400)
+
+
 def _entry_form(request, activity, data=None, **kwargs):
     return TimeEntryForm(
         data,
@@ -98,6 +115,8 @@ def time_week(request, pk):
                 "duration": entry.duration_display,
                 "date": formats.date_format(entry.date, "DATE_FORMAT"),
             }
+            if _queued(request):
+                return JsonResponse({"message": saved, "replayed": hasattr(entry, "replayed")})
             if request.htmx:
                 return render(
                     request,
@@ -115,6 +134,8 @@ def time_week(request, pk):
             return redirect(
                 reverse("time-week", args=[activity.pk]) + f"?week={entry.date.isoformat()}"
             )
+    if _queued(request):
+        return _queued_errors(form)
     day = form.cleaned_data.get("date") or day
     context = _week_context(request, activity, day, form=form)
     if request.htmx:
@@ -137,6 +158,7 @@ def time_entry_edit(request, pk, entry_pk):
         "quote": entry.quote_id,
     }
     form = _entry_form(request, activity, request.POST or None, initial=initial)
+    del form.fields["client_key"]  # only a new entry gets one
     if request.method == "POST":
         _require_work(request, activity)
         if form.is_valid():

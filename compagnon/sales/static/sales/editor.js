@@ -5,8 +5,14 @@
  *   page loads with a copy newer than what the server has (a save that never arrived);
  * - says when a save failed because the network is gone, and sends it again when it is back;
  * - adds, moves and removes line rows (new rows come from <template>s, so it works offline);
- * - lets validation answers (400) replace the totals and the error list like a success does.
- * Every text it shows comes from data-* attributes of #editor-strings, translated by Django.
+ * - lets validation answers (400) replace the totals and the error list like a success does;
+ * - sends with every save the version of the draft it started from ("base", seconds): when the
+ *   draft changed elsewhere meanwhile (another phone, browser or person) the server answers 409;
+ *   the copy stays on this phone and the page offers both versions instead of overwriting;
+ * - puts unsaved changes in the queue of core/static/core/offline.js while offline, so the header
+ *   counts them and another page sends them if this one is closed.
+ * Every text it shows comes from data-* attributes of #editor-strings and #offline-strings,
+ * translated by Django.
  */
 (function () {
   "use strict";
@@ -17,6 +23,7 @@
     form.dataset.ready = "1";
     var lines = document.getElementById("lines");
     var t = document.getElementById("editor-strings").dataset;
+    var q = (document.getElementById("offline-strings") || { dataset: {} }).dataset;
     var statusEl = document.getElementById("save-status");
     var offlineBanner = document.getElementById("offline-banner");
     var storageKey = form.dataset.storageKey;
@@ -26,6 +33,8 @@
     var dirty = false;      // a change the server has not confirmed
     var retryTimer = null;
     var afterSave = [];     // callbacks waiting for the next successful save
+    var conflicted = false; // the server has a newer version: no more saves over it from here
+    var queueId = "draft:" + storageKey;
 
     // --- the copy kept on the phone -----------------------------------------------------------
     function capture() {
@@ -49,6 +58,20 @@
 
     function forget() {
       try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+      if (window.CompagnonQueue) CompagnonQueue.remove(queueId);
+    }
+
+    // The header's "waiting to send" count; another page sends the copy if this one is closed.
+    function enqueue(state, note) {
+      if (!window.CompagnonQueue) return;
+      var title = document.querySelector(".doc-title h1");
+      var what = (title ? title.firstChild.textContent.trim() : document.title) +
+        " · " + (document.querySelector(".doc-title .muted") || { textContent: "" }).textContent.split("·")[0].trim();
+      CompagnonQueue.add({
+        id: queueId, kind: "draft", url: form.getAttribute("action"), storageKey: storageKey,
+        open: window.location.pathname, label: (q.draftLabel || "%(what)s").replace("%(what)s", what),
+        state: state || "waiting", note: note || "",
+      });
     }
 
     function readKept() {
@@ -122,10 +145,36 @@
       setStatus(t.offlineShort, "st-error");
       clearTimeout(retryTimer);
       retryTimer = setTimeout(retry, 20000);
+      keep();
+      enqueue();
     }
 
     function retry() {
-      if (dirty) htmx.trigger(form, "save-now");
+      if (dirty && !conflicted) htmx.trigger(form, "save-now");
+    }
+
+    // The draft changed elsewhere since this page got it: keep ours, save nothing over theirs.
+    function conflict() {
+      conflicted = true;
+      clearTimeout(retryTimer);
+      keep();
+      var kept = readKept();
+      if (kept) {
+        kept.conflict = true;
+        try { localStorage.setItem(storageKey, JSON.stringify(kept)); } catch (e) { /* ignore */ }
+      }
+      enqueue("conflict", q.conflict);
+      offlineBanner.innerHTML = "";
+      var p = document.createElement("p");
+      p.textContent = q.conflictTitle;
+      var see = document.createElement("button");
+      see.type = "button";
+      see.textContent = q.conflictTheirs;
+      see.addEventListener("click", function () { window.location.reload(); });
+      offlineBanner.appendChild(p);
+      offlineBanner.appendChild(see);
+      offlineBanner.hidden = false;
+      setStatus(q.conflictTitle, "st-error");
     }
 
     window.addEventListener("online", retry);
@@ -194,8 +243,13 @@
       });
     });
 
+    form.addEventListener("htmx:configRequest", function (e) {
+      if (e.detail.elt === form) e.detail.parameters.base = String(Math.floor(serverUpdated / 1000));
+    });
+
     form.addEventListener("htmx:beforeRequest", function (e) {
       if (e.detail.elt !== form) return;
+      if (conflicted) { e.preventDefault(); keep(); return; }
       sentEdits = edits;
       setStatus(t.saving, "st-busy");
     });
@@ -227,6 +281,8 @@
         if (edits === sentEdits) {  // nothing typed meanwhile: the server has it all
           dirty = false;
           forget();
+        } else {
+          keep();  // what was typed meanwhile now starts from the version just saved
         }
         var waiting = afterSave;
         afterSave = [];
@@ -246,7 +302,9 @@
     form.addEventListener("htmx:responseError", function (e) {
       if (e.detail.elt !== form) return;
       var status = e.detail.xhr.status;
-      if (status === 403 || status === 404) {
+      if (status === 409) {
+        conflict();
+      } else if (status === 403 || status === 404) {
         setStatus(t.forbidden, "st-error");
       } else {
         offline(status === 0 || status >= 502 ? t.offline : t.server);
@@ -289,11 +347,31 @@
       changed();
     }
 
+    function same(a, b) {  // row keys differ once the server has numbered the rows
+      function plain(c) {
+        return JSON.stringify([c.header, (c.rows || []).map(function (r) {
+          var o = {};
+          Object.keys(r).sort().forEach(function (k) { if (k !== "key") o[k] = r[k]; });
+          return o;
+        })]);
+      }
+      return plain(a) === plain(b);
+    }
+
     var kept = readKept();
     var banner = document.getElementById("restore-banner");
-    // Newer than what the server has, or based on the version the server still has: never sent.
-    if (kept && (kept.savedAt > serverUpdated + 1000 || kept.base >= serverUpdated)) {
+    // A copy kept here is what the server never confirmed. Started from an older version than the
+    // server's (changed elsewhere meanwhile): a conflict, offered with the other version in view.
+    var inConflict = kept && (kept.conflict || kept.base < serverUpdated);
+    if (kept && same(kept, capture())) {
+      forget();  // the server has exactly this
+    } else if (kept) {
       banner.querySelector("[data-restore-time]").textContent = new Date(kept.savedAt).toLocaleString(document.documentElement.lang || undefined);
+      if (inConflict && q.conflictTitle) {
+        banner.querySelector("p").textContent = q.conflictTitle;
+        document.getElementById("restore-yes").textContent = q.conflictKeep;
+        banner.classList.add("conflict");
+      }
       banner.hidden = false;
       document.getElementById("restore-yes").addEventListener("click", function () {
         banner.hidden = true;
@@ -303,8 +381,6 @@
         banner.hidden = true;
         forget();
       });
-    } else if (kept) {
-      forget();
     }
 
     renumber();
