@@ -60,8 +60,8 @@ def test_member_changes_the_brand_of_their_activity(phone, shot):
 
     # Home: the member's own language, their activity, the "needs your attention" section.
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.locator("section[aria-labelledby=attention-title]")).to_be_visible()
-    expect(page.locator("#attention-title")).not_to_be_empty()
+    expect(page.locator("section[aria-labelledby=todo-title]")).to_be_visible()
+    expect(page.locator("#todo-title")).not_to_be_empty()
     activity_link = page.get_by_role("link", name=ACTIVITY, exact=True)
     expect(activity_link).to_be_visible()
     logo = page.locator("ul.list > li").filter(has=activity_link).locator(".swatch img")
