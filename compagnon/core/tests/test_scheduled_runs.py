@@ -8,34 +8,14 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from compagnon.core import schedule
 from compagnon.core.models import ScheduledRun
+from compagnon.core.tests.threads import together
 
 DAY = datetime.date(2026, 6, 1)
-
-
-def _in_threads(n, target):
-    """Run ``target`` in ``n`` threads released together; returns their results and errors."""
-    results, errors, barrier = [], [], threading.Barrier(n)
-
-    def work():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 @pytest.mark.django_db
@@ -111,11 +91,11 @@ def test_eight_workers_starting_the_same_job_at_once_run_it_once():
             calls.append(threading.get_ident())
         return {"ok": 1}
 
-    results, errors = _in_threads(8, lambda: schedule.run_once("demo.job", DAY, job).ran)
+    results, errors = together([lambda: schedule.run_once("demo.job", DAY, job).ran] * 8)
     assert not errors
     assert sorted(results) == [False] * 7 + [True] and len(calls) == 1
     assert ScheduledRun.objects.filter(job="demo.job").count() == 1
-    results, errors = _in_threads(8, lambda: schedule.enqueue_once("demo.job", DAY, lambda: None))
+    results, errors = together([lambda: schedule.enqueue_once("demo.job", DAY, lambda: None)] * 8)
     assert not errors and sorted(results) == [False] * 7 + [True]
 
 

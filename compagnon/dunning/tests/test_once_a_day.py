@@ -6,16 +6,16 @@ when nothing is ready), two of them at once on PostgreSQL."""
 from __future__ import annotations
 
 import datetime
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from compagnon.core.models import ScheduledRun
+from compagnon.core.tests.threads import together
 from compagnon.dunning.models import ActionState, AutomatedAction
 from compagnon.dunning.tasks import JOB
 from compagnon.einvoice.tests.scenarios import _line, business_client, issue
@@ -46,26 +46,6 @@ def waiting_runs() -> list[str]:
     """The days of the collections runs waiting in the queue (the chains)."""
     return sorted(r.args_kwargs["kwargs"]["date"] for r in DBTaskResult.objects.filter(
         status="READY", task_path__endswith=".run_collections"))
-
-
-def in_threads(n, target):
-    errors, barrier = [], threading.Barrier(n)
-
-    def work(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.fixture
@@ -123,7 +103,7 @@ def test_the_daily_task_enqueued_twice_runs_the_day_once_and_leaves_one_chain(in
 @on_postgresql
 def test_two_machines_running_cron_at_the_same_moment_send_each_reminder_once(invoices, mailoutbox):
     outputs = []
-    errors = in_threads(2, lambda i: outputs.append(cron(day(3), "--inline")))
+    _, errors = together([lambda: outputs.append(cron(day(3), "--inline"))] * 2)
     assert not errors
     assert sorted("already ran" in out for out in outputs) == [False, True]
     assert reminders_sent(mailoutbox, invoices) == [1, 1, 1, 1]
@@ -134,7 +114,7 @@ def test_two_machines_running_cron_at_the_same_moment_send_each_reminder_once(in
 def test_two_workers_given_the_daily_task_twice_run_the_day_once_and_keep_one_chain(invoices, queue, mailoutbox):
     for _ in range(2):
         call_command("run_collections", "--start-daily", "--date", day(3).isoformat(), stdout=StringIO())
-    errors = in_threads(2, lambda i: worker(i).run())
+    _, errors = together([lambda i=i: worker(i).run() for i in range(2)])
     assert not errors and not DBTaskResult.objects.failed().exists()
     assert reminders_sent(mailoutbox, invoices) == [1, 1, 1, 1]
     assert waiting_runs() == [day(4).isoformat()]

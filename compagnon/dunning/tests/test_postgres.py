@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
+from compagnon.core.tests.threads import together
 from compagnon.dunning import services
 from compagnon.dunning.models import ActionState, AutomatedAction
 from compagnon.einvoice.tests.scenarios import _line, business_client, issue
@@ -39,30 +40,10 @@ def invoices(make):
     return w, documents
 
 
-def _in_threads(n, target):
-    errors, barrier = [], threading.Barrier(n)
-
-    def work():
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_two_workers_at_the_same_time_send_each_reminder_once(invoices, mailoutbox):
     _w, documents = invoices
     summaries = []
-    errors = _in_threads(2, lambda: summaries.append(services.run_collections(today=day(3), batch_size=2)))
+    _, errors = together([lambda: summaries.append(services.run_collections(today=day(3), batch_size=2))] * 2)
     assert not errors
     assert sum(s["claimed"] for s in summaries) == 8
     firsts = AutomatedAction.objects.filter(order=1)
@@ -70,7 +51,7 @@ def test_two_workers_at_the_same_time_send_each_reminder_once(invoices, mailoutb
     reminders = [m for m in mailoutbox if m.subject.startswith(_reminder_subject_start())]
     assert sorted(m.subject for m in reminders) == sorted(f"{_reminder_subject_start()}{d.number}" for d in documents)
     # and again, from two more workers: nothing more
-    errors = _in_threads(2, lambda: services.run_collections(today=day(3)))
+    _, errors = together([lambda: services.run_collections(today=day(3))] * 2)
     assert not errors and len([m for m in mailoutbox if m.subject.startswith(_reminder_subject_start())]) == 8
 
 
@@ -111,7 +92,7 @@ def test_an_action_another_worker_holds_is_skipped_not_waited_for(invoices, mail
 def test_the_executor_does_an_action_once_even_if_two_tasks_carry_it(invoices, mailoutbox):
     with transaction.atomic():
         ids = services.select_due(day(3))
-    errors = _in_threads(3, lambda: services.execute_batch(ids, today=day(3)))
+    _, errors = together([lambda: services.execute_batch(ids, today=day(3))] * 3)
     assert not errors
     assert AutomatedAction.objects.filter(pk__in=ids, state=ActionState.EXECUTED).count() == 8
     assert len([m for m in mailoutbox if m.subject.startswith(_reminder_subject_start())]) == 8

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from compagnon.clients.models import Client
 from compagnon.core.tests.factories import EntityFactory, OfficeFactory, member_with_activity
+from compagnon.core.tests.threads import together
 from compagnon.einvoice.tests.scenarios import _line, business_client
 from compagnon.members.models import Activity
 from compagnon.organisation.models import Entity
@@ -20,27 +21,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="row locks (SELECT … FOR UPDATE OF) are a PostgreSQL behaviour; SQLite serialises writers"),
 ]
-
-
-def _in_threads(targets):
-    errors, barrier = [], threading.Barrier(len(targets))
-
-    def work(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is still waiting on a lock"
-    return errors
 
 
 def _draft(member, activity, client, i=0):
@@ -101,7 +81,7 @@ def test_members_of_one_entity_autosave_and_issue_at_once_without_deadlock_and_g
                 services.save_draft(actor=member.user, document=new, intro="next one")
         return run
 
-    errors = _in_threads([day_of(*w) for w in workers])
+    _, errors = together([day_of(*w) for w in workers])
     assert errors == []  # no deadlock, no serialization failure, no error of any kind
     issued = Document.objects.filter(entity=entity, state=State.ISSUED, kind=Kind.INVOICE)
     assert sorted(issued.values_list("sequence", flat=True)) == list(range(1, 16))
