@@ -15,7 +15,6 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -28,7 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from compagnon.sales import selectors as sales_selectors
 from compagnon.sales import services as sales_services
-from compagnon.sales.models import Document, Kind
+from compagnon.sales.models import Kind
 
 THEME = "#2f6f4f"  # --green of core/app.css (the header)
 BACKGROUND = "#fbf9f5"  # --bg of core/app.css
@@ -129,28 +128,21 @@ def new_document_queued(request):
         key = uuid.UUID(request.POST.get("client_key", ""))
     except ValueError:
         return _refused(_("This request from the phone is incomplete: create the draft again."))
-    document = Document.objects.filter(created_by=user, client_key=key).first()
-    replayed = document is not None
-    if document is None:
-        activities = {a.pk: a for a in sales_selectors.workable_activities(user)}
-        activity = activities.get(_number(request.POST.get("activity")))
-        if activity is None:
-            return _refused(_("Choose one of the activities you work in."))
-        kind = request.POST.get("kind")
-        kind = kind if kind in (Kind.QUOTE, Kind.INVOICE) else Kind.QUOTE
-        try:
-            client = sales_selectors.client(user, activity, _number(request.POST.get("client")))
-        except ObjectDoesNotExist:
-            return _refused(_("Choose one of this activity's clients."))
-        try:
-            with transaction.atomic():
-                document = sales_services.create_document(
-                    actor=user, activity=activity, client=client, kind=kind, client_key=key
-                )
-        except IntegrityError:  # the same request at the same moment: the other one made it
-            document, replayed = Document.objects.get(created_by=user, client_key=key), True
-        except ValidationError as exc:
-            return _refused(*exc.messages)
+    activities = {a.pk: a for a in sales_selectors.workable_activities(user)}
+    activity = activities.get(_number(request.POST.get("activity")))
+    if activity is None:
+        return _refused(_("Choose one of the activities you work in."))
+    kind = request.POST.get("kind")
+    kind = kind if kind in (Kind.QUOTE, Kind.INVOICE) else Kind.QUOTE
+    try:
+        client = sales_selectors.client(user, activity, _number(request.POST.get("client")))
+        document, replayed = sales_services.create_document_once(
+            actor=user, activity=activity, client=client, kind=kind, client_key=key
+        )
+    except ObjectDoesNotExist:
+        return _refused(_("Choose one of this activity's clients."))
+    except ValidationError as exc:
+        return _refused(*exc.messages)
     return JsonResponse(
         {
             "message": _("New draft for %(client)s: it is in Quotes and invoices.")

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -102,6 +102,23 @@ def _require_draft(document):
 
 
 @transaction.atomic
+def create_document_once(*, actor, activity, client, kind: str, client_key) -> tuple[Document, bool]:
+    """A new draft asked for by a phone that may send the same request again (offline queue).
+
+    ``client_key`` is chosen by the phone: the first request creates the draft, any later one (or
+    one racing it) answers that same draft. Returns the draft and whether it already existed."""
+    earlier = Document.objects.filter(created_by=actor, client_key=client_key).first()
+    if earlier is not None:
+        return earlier, True
+    try:
+        with transaction.atomic():
+            return create_document(
+                actor=actor, activity=activity, client=client, kind=kind, client_key=client_key
+            ), False
+    except IntegrityError:  # the same request at the same moment: the other one made it
+        return Document.objects.get(created_by=actor, client_key=client_key), True
+
+
 def create_document(
     *, actor, activity, client, kind: str, lines: list[dict] | None = None, **fields
 ) -> Document:
