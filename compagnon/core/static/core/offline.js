@@ -10,6 +10,9 @@
  *            twice log one entry (timesheets.services.add_time_entry);
  *     new    "Create and fill in" on the new-document page: sent to /offline/new-document/ with a
  *            client_key, so the draft is created once (home/pwa.py);
+ *     expense an expense claim (expenses/claim.js) with its receipt photo: the form's fields here,
+ *            the photo in IndexedDB (item.files), joined again when it is sent; its client_key
+ *            makes a claim sent twice one claim;
  *     draft  changes to a quote or invoice draft, kept by sales/editor.js under its storage key and
  *            sent to the autosave URL with the version they started from ("base"): the server
  *            answers 409 when the draft changed elsewhere, and the editor shows both.
@@ -61,6 +64,56 @@
 
   function remove(id) {
     save(load().filter(function (item) { return !(item.id === id && item.user === user); }));
+    dropFile(id);
+  }
+
+  // --- files of queued items (a receipt photo): IndexedDB, keyed by the item's id ---------------
+  // localStorage holds text only; the photo waits in IndexedDB and joins the form when it is sent.
+  var FILES_DB = "compagnon-files";
+
+  function filesStore(mode) {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+      var open = indexedDB.open(FILES_DB, 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("files"); };
+      open.onerror = function () { reject(open.error); };
+      open.onsuccess = function () { resolve(open.result.transaction("files", mode).objectStore("files")); };
+    });
+  }
+
+  function putFile(key, blob, name) {
+    return filesStore("readwrite").then(function (store) {
+      return new Promise(function (resolve, reject) {
+        var req = store.put({ blob: blob, name: name || "file", user: user }, key);
+        req.onsuccess = function () { resolve(key); };
+        req.onerror = function () { reject(req.error); };
+      });
+    });
+  }
+
+  function getFile(key) {
+    return filesStore("readonly").then(function (store) {
+      return new Promise(function (resolve, reject) {
+        var req = store.get(key);
+        req.onsuccess = function () { resolve(req.result || null); };
+        req.onerror = function () { reject(req.error); };
+      });
+    });
+  }
+
+  function dropFile(key) {
+    filesStore("readwrite").then(function (store) { store.delete(key); }).catch(function () { /* none */ });
+  }
+
+  // item.files: [[field name, file key]]; resolves to the form data, or null if a file is gone
+  function withFiles(item, data) {
+    return Promise.all(item.files.map(function (pair) { return getFile(pair[1]); })).then(function (found) {
+      for (var i = 0; i < found.length; i++) {
+        if (!found[i] || found[i].user !== user) return null;
+        data.append(item.files[i][0], found[i].blob, found[i].name);
+      }
+      return data;
+    });
   }
 
   function uuid() {
@@ -180,6 +233,15 @@
   function send(item) {
     var data = body(item);
     if (!data) { remove(item.id); return Promise.resolve("done"); }
+    if (!item.files) return post(item, data);
+    return withFiles(item, data).then(function (full) {
+      if (full) return post(item, full);
+      update(item.id, { state: "failed", note: t.forbidden });  // the photo is gone from this phone
+      return "kept";
+    }, function () { return "kept"; });
+  }
+
+  function post(item, data) {
     var headers = { "X-CSRFToken": csrfToken(), "X-Compagnon-Queued": "1" };
     if (item.kind === "draft") headers["HX-Request"] = "true";  // the short answer, not the page
     return fetch(item.url, { method: "POST", body: data, headers: headers, credentials: "same-origin" })
@@ -198,7 +260,7 @@
           }
           return response.json().then(function (answer) {
             remove(item.id);
-            say(fill(t.sent, { what: answer.message || item.label }), "success", item.kind === "new" ? answer.url : null);
+            say(fill(t.sent, { what: answer.message || item.label }), "success", (item.kind === "new" || item.kind === "expense") ? answer.url : null);
             refreshTimePage(item);
             return "done";
           });
@@ -325,6 +387,7 @@
       Object.keys(localStorage).forEach(function (k) {
         if (k.indexOf("compagnon:document:") === 0) localStorage.removeItem(k);
       });
+      mine().forEach(function (i) { if (i.files) i.files.forEach(function (pair) { dropFile(pair[1]); }); });
       localStorage.setItem(QUEUE_KEY, JSON.stringify(load().filter(function (i) { return i.user !== user; })));
     } catch (e) { /* ignore */ }
     return Promise.all(jobs).catch(function () { /* ignore */ });
@@ -397,6 +460,7 @@
   window.CompagnonQueue = {
     add: function (item) { if (t) add(item); },
     remove: function (id) { if (t) remove(id); },
+    putFile: function (key, blob, name) { return t ? putFile(key, blob, name) : Promise.reject(new Error("no queue")); },
     has: function (id) { return !!t && mine().some(function (i) { return i.id === id; }); },
     flush: function () { return t ? flush() : Promise.resolve(); },
   };
