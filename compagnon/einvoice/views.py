@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compagnon.core.views_helpers import get_or_404
 from compagnon.sales import selectors
 
-from . import services
+from . import explain, services
 from .models import EInvoice, Format
 
 
@@ -25,6 +25,7 @@ def panel_context(request, document) -> dict:
     return {
         "document": document,
         "einvoice": einvoice,
+        "explained": explain.explain_report(einvoice.report.get("fired", [])) if einvoice else [],
         "formats": Format.choices,
         "transmissions": list(document.transmissions.all()[:10]),
         "peppol_recipient": services.peppol_recipient(document),
@@ -53,8 +54,9 @@ def report(request, pk):
     einvoice = EInvoice.objects.filter(document=document).first()
     if einvoice is None:
         raise Http404
-    return render(request, "einvoice/report.html", {"document": document, "einvoice": einvoice,
-                                                    "fired": einvoice.report.get("fired", [])})
+    fired = einvoice.report.get("fired", [])
+    return render(request, "einvoice/report.html", {"document": document, "einvoice": einvoice, "fired": fired,
+                                                    "explained": explain.explain_report(fired)})
 
 
 @login_required

@@ -38,7 +38,7 @@ def test_the_accountant_reads_the_entity_log_and_events_render_in_the_readers_la
     assert f"Settings of {activity.name} updated" in client.get("/history/").content.decode()
     accountant.language = "fr"
     accountant.save()
-    assert f"Paramètres de {activity.name} mis à jour" in client.get("/history/").content.decode()
+    assert f"Paramètres de l’activité {activity.name} mis à jour" in client.get("/history/").content.decode()
 
 
 def test_password_reset_sends_a_link_to_a_known_address(client):
