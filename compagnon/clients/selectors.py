@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from compagnon import permissions
 from compagnon.audit.models import AuditEvent
+from compagnon.core.collation import by_name
 from compagnon.members.models import Activity, ActivityStatus
 
 from .models import COMMITMENT_KINDS, Client, ClientImport, Contact, RelationshipEntry
@@ -78,7 +79,7 @@ def client_list(
         qs = qs.filter(archived=archived)
     if activity_id:
         qs = qs.filter(activity_id=activity_id)
-    return qs.order_by("name", "id")
+    return qs.order_by(*by_name("name"), "id")
 
 
 def client_detail(user, pk: int) -> Client:

@@ -1,5 +1,7 @@
 import csv
 import io
+import uuid
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compagnon.core.params import choice_param, id_param, paginate, text_param
+from compagnon.core.redirects import next_url
 from compagnon.core.services import snapshot
 from compagnon.core.views_helpers import apply_errors, get_or_404
 from compagnon.jurisdictions.parties import country_name, format_company_number
@@ -111,6 +114,14 @@ def client_list(request):
     return render(request, "clients/client_list.html", context)
 
 
+def with_query(url: str, **params) -> str:
+    """``url`` (already checked safe by core.redirects) with ``params`` set in its query string."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += [(k, str(v)) for k, v in params.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @login_required
 def client_create(request):
     requested = _int(request.POST.get("activity")) or id_param(request, "activity")
@@ -139,11 +150,15 @@ def client_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("Client %(name)s added.") % {"name": client.name})
+            back = next_url(request, "")
+            if back:  # created from inside a new document: back there with this client chosen
+                return redirect(with_query(back, client=client.pk))
             return redirect("client-detail", pk=client.pk)
+    back = next_url(request, "")
     return render(
         request,
         "clients/client_form.html",
-        {"form": form, "client": None, "activity": first if len(choices) == 1 else None},
+        {"form": form, "client": None, "activity": first if len(choices) == 1 else None, "next": back},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -190,6 +205,8 @@ def _detail_context(request, client, **forms_) -> dict:
     if can_change:
         context["contact_form"] = forms_.get("contact_form") or ContactForm(prefix="contact")
         context["entry_form"] = forms_.get("entry_form") or RelationshipEntryForm(prefix="entry")
+        # "New quote" opens the editor at once; the key makes a reload open that same draft
+        context["new_quote_key"], context["new_invoice_key"] = uuid.uuid4(), uuid.uuid4()
     return context
 
 

@@ -28,6 +28,7 @@ class EntitySerializer(serializers.ModelSerializer):
             "default_language",
             "contribution_rate",
             "number_patterns",
+            "send_by_peppol",
         ]
         read_only_fields = ["id", "jurisdiction", "country"]
 

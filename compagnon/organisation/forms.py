@@ -20,6 +20,7 @@ class EntityForm(forms.ModelForm):
             "default_language",
             "contribution_rate",
             "number_patterns",
+            "send_by_peppol",
         ]
 
 

@@ -64,6 +64,11 @@ class Entity(Address):
         _("document number patterns"), default=dict, blank=True,
         help_text=_('Per series, e.g. {"invoice": "F{year}-{seq:05}"}; empty uses the country default.'),
     )
+    send_by_peppol = models.BooleanField(
+        _("send invoices through Peppol"), default=False,
+        help_text=_("When a client can receive e-invoices on the Peppol network, invoices go there "
+                    "instead of by email. The member can still choose email."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ ENTITY_FIELDS = [
     "default_language",
     "contribution_rate",
     "number_patterns",
+    "send_by_peppol",
 ]
 
 

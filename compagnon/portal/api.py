@@ -1,17 +1,26 @@
-"""API: send a document by email, read the evidence of an online acceptance."""
+"""API: send a document (issued first when needed), by email; the evidence of an online acceptance.
 
+``POST /api/v1/documents/<id>/send/`` lives here, not in sales' API: it combines sales (issuing),
+the portal (email) and e-invoicing (Peppol), and sales imports none of them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compagnon import permissions
 from compagnon.core.params import BIGINT_MAX
-from compagnon.sales.models import Document, DocumentEmail
+from compagnon.sales.api import DocumentSerializer
+from compagnon.sales.models import Document, DocumentEmail, DocumentLine
 
-from . import selectors, services
+from . import delivery, selectors, services
 from .models import SignatureEvidence
 
 
@@ -105,3 +114,95 @@ class EvidencePdfView(APIView):
             raise Http404
         return FileResponse(evidence.signed_pdf.open("rb"), content_type="application/pdf", as_attachment=True,
                             filename=evidence.signed_pdf.name.rsplit("/", 1)[-1])
+
+
+# --- POST /api/v1/documents/<id>/send/ ----------------------------------------------------------
+
+
+class DocumentSendSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=delivery.CHANNELS, required=False,
+        help_text="email: the PDF and the client's portal link; peppol: the e-invoice through the Peppol network "
+                  "(invoices and credit notes of a client reachable there); none: marked as sent, nothing emailed "
+                  "(handed over another way). Omitted: peppol when the entity sends through Peppol and the client "
+                  "is reachable there, else email.")
+    to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=services.MAX_RECIPIENTS,
+                               required=False, help_text="Email channel. Omitted: the client's email address.")
+    subject = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                    help_text="Omit for the default subject in the client's language.")
+    message = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+                                    help_text="Omit for the default message in the client's language.")
+
+
+class TransmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    recipient = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class SentDocumentSerializer(DocumentSerializer):
+    """The document as it now is, with what was sent: its email log and its e-invoice transmissions."""
+
+    sent_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    emails = serializers.SerializerMethodField()
+    transmissions = serializers.SerializerMethodField()
+    repeat = serializers.SerializerMethodField(
+        help_text="true when the same sending was asked for again within two minutes: nothing was sent again.")
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "sent_at", "emails", "transmissions", "repeat"]
+        read_only_fields = fields
+
+    @extend_schema_field(DocumentEmailSerializer(many=True))
+    def get_emails(self, obj):
+        return DocumentEmailSerializer(selectors.email_log(obj), many=True, context=self.context).data
+
+    @extend_schema_field(TransmissionSerializer(many=True))
+    def get_transmissions(self, obj):
+        return TransmissionSerializer(obj.transmissions.all()[:20], many=True).data
+
+    def get_repeat(self, obj) -> bool:
+        return bool(self.context.get("repeat"))
+
+
+@extend_schema(tags=["sales"])
+class DocumentSendViewSet(viewsets.GenericViewSet):
+    """Sending a document you work on (the activities you work in)."""
+
+    def get_queryset(self):
+        return (permissions.scoped_by_activity(self.request.user, Document.objects.all())
+                .select_related("activity", "entity", "client", "einvoice")
+                .prefetch_related(Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
+                                  "vat_breakdown"))
+
+    @extend_schema(request=DocumentSendSerializer,
+                   responses={201: SentDocumentSerializer,
+                              200: OpenApiResponse(SentDocumentSerializer, description="already sent a moment ago: "
+                                                   "nothing was sent again (repeat is true)")})
+    @action(detail=True, methods=["post"], url_path="send", url_name="api-send")
+    def send(self, request, pk=None):
+        """Send a document to its client: a draft invoice, deposit invoice or credit note is issued first
+        (number, e-invoice check), a draft quote or statement is numbered. If issuing works and sending
+        then fails (a refused address, no Peppol identifier), the document stays issued and the answer
+        is an error saying so: send again."""
+        data = DocumentSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        document = self.get_object()
+        channel = v.get("channel") or delivery.default_channel(document)
+        to = v.get("to") or document.client.email
+        result = delivery.deliver(actor=request.user, document=document, channel=channel, to=to,
+                                  subject=v.get("subject", ""), message=v.get("message", ""),
+                                  base_url=request.build_absolute_uri("/"))
+        if result.error is not None:
+            problem = " ".join(result.error.messages)
+            message = _("%(document)s is issued, but it was not sent: %(problem)s Send it again.") % {
+                "document": result.document, "problem": problem}
+            if hasattr(result.error, "error_dict"):
+                raise ValidationError({**result.error.message_dict, "non_field_errors": [message]})
+            raise ValidationError(message)
+        fresh = self.get_queryset().get(pk=result.document.pk)
+        body = SentDocumentSerializer(fresh, context={"request": request, "repeat": result.repeat}).data
+        return Response(body, status=status.HTTP_200_OK if result.repeat else status.HTTP_201_CREATED)

@@ -5,12 +5,21 @@ from compagnon.sales.models import DocumentEmail
 
 
 class SendForm(forms.Form):
-    to = forms.CharField(label=_("To"), max_length=DocumentEmail._meta.get_field("to").max_length,
+    """The send page: how (email, Peppol), to whom, what the email says. ``to`` is checked by the
+    service (not needed for Peppol or without emailing); ``seen`` is the document's sending state
+    the page showed, so that a double tap sends once."""
+
+    channel = forms.ChoiceField(label=_("How"), required=False, widget=forms.RadioSelect,
+                                choices=[("email", _("By email, with the PDF and the client's link")),
+                                         ("peppol", _("Through the Peppol network (e-invoice)"))])
+    to = forms.CharField(label=_("To"), max_length=DocumentEmail._meta.get_field("to").max_length, required=False,
                          help_text=_("One or more addresses, separated by commas."),
                          widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"}))
-    subject = forms.CharField(label=_("Subject"), max_length=300)
-    message = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 9}),
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    message = forms.CharField(label=_("Message"), max_length=10000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 9}),
                               help_text=_("The link to the document and its PDF are added below your message."))
+    seen = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
 
 class RefuseForm(forms.Form):

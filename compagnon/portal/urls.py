@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_send
 
 urlpatterns = [
     # member side
-    path("documents/<int:pk>/email/", views.send, name="portal-send"),
+    path("documents/<int:pk>/email/", views_send.send, name="portal-send"),
     path("documents/<int:pk>/portal-link/", views.portal_link, name="portal-link"),
     path("documents/<int:pk>/signed-pdf/", views.member_signed_pdf, name="portal-member-signed-pdf"),
     # client portal: one signed link per document, no account

@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +26,7 @@ from compagnon.sales.models import State
 from compagnon.sales.pdf import render_html
 
 from . import selectors, services
-from .forms import AcceptForm, CodeForm, RefuseForm, SendForm
+from .forms import AcceptForm, CodeForm, RefuseForm
 from .models import ClientRefusal, PortalAccess, SignatureEvidence, SignatureRequest
 from .tokens import LinkError, read_token
 
@@ -46,32 +46,6 @@ def panel_context(request, document) -> dict:
         "refusal": ClientRefusal.objects.filter(document=document).first(),
         "shareable": not document.is_draft and bool(document.frozen),
     }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def send(request, pk):
-    document = get_or_404(selectors.document_for, request.user, pk)
-    status = 200
-    if request.method == "POST":
-        if not request.user.has_perm("sales.change_document", document):
-            raise PermissionDenied
-        form = SendForm(request.POST)
-        if form.is_valid():
-            try:
-                email = services.send_document(actor=request.user, document=document,
-                                               base_url=request.build_absolute_uri("/"), **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("%(document)s sent to %(to)s.") % {"document": email.document, "to": email.to})
-                return redirect("portal-send", pk=document.pk)
-        status = 400
-    else:
-        form = SendForm(initial=services.send_defaults(document, request.user))
-    context = panel_context(request, document)
-    context["form"] = form
-    return render(request, "portal/send.html", context, status=status)
 
 
 @login_required

@@ -7,10 +7,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 
 from compagnon import permissions
 from compagnon.clients.models import Client
+from compagnon.core.collation import by_name
 from compagnon.members.models import Activity
 from compagnon.sales.models import Document, Kind
 
@@ -57,7 +58,7 @@ def clients(user, activity_id: int) -> QuerySet[Client]:
     return (
         permissions.scoped_by_activity(user, Client.objects.all())
         .filter(activity_id=activity_id, archived=False)
-        .order_by("name", "id")
+        .order_by(*by_name("name"), "id")
     )
 
 
@@ -245,14 +246,14 @@ def unbilled_by_client(user, activity_id: int) -> list[dict]:
             client__isnull=False,
         )
         .values("client_id", "client__name")
-        .annotate(minutes=Sum("duration"))
+        .annotate(minutes=Sum("duration"), first=Min("date"), last=Max("date"))
         .order_by("client__name")
     )
     spent = (
         permissions.scoped_by_activity(user, ExpenseEntry.objects.all())
-        .filter(activity_id=activity_id, statement__isnull=True)
+        .filter(activity_id=activity_id, statement__isnull=True, client__isnull=False)
         .values("client_id", "client__name")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), first=Min("date"), last=Max("date"))
         .order_by()
     )
     out = {
@@ -261,15 +262,21 @@ def unbilled_by_client(user, activity_id: int) -> list[dict]:
             "name": row["client__name"],
             "hours": format_minutes(row["minutes"]),
             "expenses": None,
+            "first": row["first"],
+            "last": row["last"],
         }
         for row in time
     }
     for row in spent:
         slot = out.setdefault(
             row["client_id"],
-            {"client_id": row["client_id"], "name": row["client__name"], "hours": ""},
+            {"client_id": row["client_id"], "name": row["client__name"], "hours": "",
+             "first": row["first"], "last": row["last"]},
         )
         slot["expenses"] = row["total"]
+        # the period covers the time and the expenses: from the first to the last date of either
+        slot["first"] = min(slot["first"], row["first"])
+        slot["last"] = max(slot["last"], row["last"])
     return sorted(out.values(), key=lambda r: r["name"].casefold())
 
 

@@ -331,9 +331,14 @@ def statement_list(request, pk):
                 preview = selectors.statement_preview(request.user, activity, **form.cleaned_data)
             except ValidationError as exc:
                 preview_error = exc.messages
-    else:
+    unbilled = selectors.unbilled_by_client(request.user, activity.pk)
+    if request.method != "POST" and "client" not in request.GET:
         client_id = id_param(request, "for")
         initial = {"client": client_id} if client_id else {}
+        # from "Not on a statement yet": the period of that client's unbilled time and expenses
+        row = next((r for r in unbilled if r["client_id"] == client_id), None) if client_id else None
+        if row is not None:
+            initial.update(period_start=row["first"], period_end=row["last"])
         form = StatementForm(clients=clients, initial=initial)
     context = {
         "activity": activity,
@@ -341,7 +346,7 @@ def statement_list(request, pk):
         "preview": preview,
         "preview_error": preview_error,
         "statements": _statement_rows(request, activity),
-        "unbilled": selectors.unbilled_by_client(request.user, activity.pk),
+        "unbilled": unbilled,
     }
     if request.htmx and request.htmx.target == "statement-preview":
         return render(request, "timesheets/_statement_preview.html", context)
