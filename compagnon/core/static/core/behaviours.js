@@ -4,6 +4,7 @@
    <select data-autosubmit>                     submits its form when changed
    <button data-copy="ID" data-done="Copied">   copies the value of #ID, then shows data-done
    <iframe data-fit-content>                    grows to its (same-origin srcdoc) content's height
+   <button data-term-toggle aria-controls="ID">  shows / hides #ID (a glossary hint), aria-expanded kept
 */
 (function () {
   "use strict";
@@ -19,6 +20,15 @@
     navigator.clipboard.writeText(source.value || source.textContent).then(function () {
       if (button.dataset.done) { button.textContent = button.dataset.done; }
     });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-term-toggle]");
+    if (!button) { return; }
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    if (!target) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    target.hidden = !open;
   });
   function fit(frame) {
     try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 2 + "px"; } catch (e) { /* not ready */ }

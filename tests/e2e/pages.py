@@ -1,0 +1,160 @@
+"""The pages of the member's journeys (and the advisor's and accountant's), shared by the locale
+scan, the tap-target and the accessibility tests so that the three look at the same screens.
+
+``journeys(base_url)`` prepares what the demo lacks (a statement of work, a client link to a sent
+quote) and returns, per person, the pages to visit. Call it inside a test that uses the ``demo``
+fixture (the live server reads that database).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from compagnon.members.models import Activity, Member
+from compagnon.sales.models import Document, Kind, State
+
+from .conftest import PHONE  # noqa: F401 - the phone the three tests use
+
+PASSWORD = "demo"
+MEMBER = "member1@demo.coop"  # Camille, reads the app in French
+ADVISOR = "advisor@demo.coop"
+ACCOUNTANT = "accountant@demo.coop"
+ACTIVITY = "Les Jardins de Camille"
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str  # a short slug, for messages and screenshots
+    path: str
+
+
+def log_in(page, email, password=PASSWORD):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/home/$"))
+
+
+def _statement(user, activity):
+    """A draft statement of the first week of the demo's time entries: the later hours (and the
+    expense) stay in the "not on a statement yet" box."""
+    from compagnon.timesheets import services as timesheets
+    from compagnon.timesheets.models import TimeEntry
+
+    existing = Document.objects.filter(activity=activity, statement_period__isnull=False).first()
+    if existing:
+        return existing
+    first = (TimeEntry.objects.filter(activity=activity, billable=True, client__isnull=False)
+             .order_by("date", "pk").first())
+    if first is None:
+        return None
+    return timesheets.build_statement(
+        actor=user, activity=activity, client=first.client,
+        period_start=first.date, period_end=first.date + datetime.timedelta(days=6),
+    )
+
+
+def _portal_path(user, document):
+    from compagnon.portal import services as portal
+
+    access = portal.create_portal_link(actor=user, document=document)
+    return "/" + portal.portal_url(access, "http://x").split("/", 3)[3]
+
+
+def member_pages(base_url=""):
+    """Every page of Camille's day, in the order she meets them."""
+    user = get_user_model().objects.get(email=MEMBER)
+    activity = Activity.objects.get(name=ACTIVITY)
+    documents = Document.objects.filter(activity=activity).order_by("pk")
+    draft = documents.filter(state=State.DRAFT, kind=Kind.INVOICE).first()
+    draft_quote = documents.filter(state=State.DRAFT, kind=Kind.QUOTE).first()
+    issued = documents.filter(kind=Kind.INVOICE, state=State.ISSUED).first()
+    sent_quote = documents.filter(kind=Kind.QUOTE, state=State.SENT).first()
+    client = issued.client
+    statement = _statement(user, activity)
+    a = activity.pk
+    pages = [
+        Visit("home", "/home/"),
+        Visit("money", "/money/"),
+        Visit("activity-money", f"/activities/{a}/money/"),
+        Visit("activity", f"/activities/{a}/"),
+        Visit("activity-accounts", f"/activities/{a}/accounts/"),
+        Visit("activity-settings", f"/activities/{a}/settings/"),
+        Visit("catalogue", f"/activities/{a}/catalogue/"),
+        Visit("clients", "/clients/"),
+        Visit("client", f"/clients/{client.pk}/"),
+        Visit("client-new", "/clients/new/"),
+        Visit("documents", "/documents/"),
+        Visit("document-new", "/documents/new/"),
+        Visit("editor", f"/documents/{draft.pk}/"),
+        Visit("quote-editor", f"/documents/{draft_quote.pk}/"),
+        Visit("confirm", f"/documents/{draft.pk}/issue/"),
+        Visit("preview", f"/documents/{draft.pk}/preview/"),
+        Visit("document", f"/documents/{issued.pk}/"),
+        Visit("quote", f"/documents/{sent_quote.pk}/"),
+        Visit("timesheets", f"/activities/{a}/time/"),
+        Visit("expenses", f"/activities/{a}/time/expenses/"),
+        Visit("statements", f"/activities/{a}/statements/"),
+        Visit("collections", f"/collections/activities/{a}/"),
+        Visit("notifications", "/notifications/"),
+        Visit("settings", "/settings/"),
+        Visit("profile", "/profile/"),
+    ]
+    if statement is not None:
+        pages.append(Visit("statement", f"/activities/{a}/statements/{statement.pk}/"))
+    pages.append(Visit("portal", _portal_path(user, sent_quote)))
+    return pages
+
+
+def advisor_pages():
+    member = Member.objects.filter(user__email=MEMBER).first()
+    return [
+        Visit("members", "/members/"),
+        Visit("member", f"/members/{member.pk}/"),
+        Visit("advisor-home", "/home/"),
+    ]
+
+
+def accountant_pages():
+    entity = Member.objects.get(user__email=MEMBER).entity
+    return [
+        Visit("ledger", "/ledger/"),
+        Visit("journal", f"/ledger/{entity.pk}/journal/"),
+        Visit("figures", f"/ledger/{entity.pk}/figures/"),
+        Visit("payments", "/payments/"),
+        Visit("collections-cases", "/collections/cases/"),
+    ]
+
+
+def dutch_member():
+    """A Belgian member who reads the app in Dutch, with an activity and documents."""
+    activity = (
+        Activity.objects.filter(memberships__member__user__language="nl", documents__isnull=False)
+        .distinct().order_by("pk").first()
+    )
+    membership = activity.memberships.filter(member__user__language="nl").order_by("pk").first()
+    return membership.member.user.email, activity
+
+
+def dutch_pages(activity):
+    a = activity.pk
+    documents = Document.objects.filter(activity=activity).order_by("pk")
+    pages = [
+        Visit("nl-home", "/home/"),
+        Visit("nl-activity-money", f"/activities/{a}/money/"),
+        Visit("nl-clients", "/clients/"),
+        Visit("nl-documents", "/documents/"),
+        Visit("nl-timesheets", f"/activities/{a}/time/"),
+        Visit("nl-statements", f"/activities/{a}/statements/"),
+        Visit("nl-notifications", "/notifications/"),
+    ]
+    issued = documents.exclude(state=State.DRAFT).first()
+    if issued:
+        pages.append(Visit("nl-document", f"/documents/{issued.pk}/"))
+    return pages
