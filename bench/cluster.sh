@@ -84,12 +84,21 @@ echo $! >"$DIR/moto.pid"
 # --- PgBouncer: transaction pooling in front of PostgreSQL -----------------------------------------
 # Transaction pooling: a server connection is lent for one transaction, so a few PostgreSQL backends
 # serve every web thread and worker. Possible because the app keeps no session state between
-# transactions: no advisory lock, no LISTEN/NOTIFY, no temporary table, no prepared statement
-# (Django's psycopg 3 backend binds parameters on the client side), SET only as SET LOCAL /
+# transactions: no advisory lock, no LISTEN/NOTIFY, no temporary table, SET only as SET LOCAL /
 # set_config(..., true); the TimeZone Django sets at connect is a parameter PgBouncer tracks and
-# restores per client. Server-side cursors (QuerySet.iterator()) would break outside a transaction:
-# no web or worker path uses them (check_books does, inside one transaction, and the bench runs it
-# directly on PostgreSQL); a deployment sets DISABLE_SERVER_SIDE_CURSORS (see docs/sizing.md).
+# restores per client. Prepared statements (the app's default, DATABASE_PREPARE_THRESHOLD=2) need
+# PgBouncer >= 1.21 with max_prepared_statements; an older PgBouncer gets the app with
+# DATABASE_PREPARE_THRESHOLD=off (server-side binding alone uses unnamed statements: fine).
+# Server-side cursors (QuerySet.iterator()) would break outside a transaction: the app runs with
+# DISABLE_SERVER_SIDE_CURSORS=1 here (check_books, run directly on PostgreSQL, keeps them).
+PGB_VERSION="$(pgbouncer --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+' | head -1 || true)"
+if [ -n "$PGB_VERSION" ] && awk -v v="$PGB_VERSION" 'BEGIN { split(v, p, "."); exit !(p[1] > 1 || (p[1] == 1 && p[2] >= 21)) }'; then
+  PGB_PREPARED="max_prepared_statements = 200"
+  APP_PREPARE_THRESHOLD=2
+else
+  PGB_PREPARED="; PgBouncer ${PGB_VERSION:-?} < 1.21: no prepared statements (the app is told so)"
+  APP_PREPARE_THRESHOLD=off
+fi
 mkdir -p "$DIR/pgbouncer"
 printf '"postgres" ""\n' >"$DIR/pgbouncer/userlist.txt"
 cat >"$DIR/pgbouncer/pgbouncer.ini" <<EOF
@@ -113,6 +122,7 @@ reserve_pool_timeout = 2
 max_client_conn = 500
 server_reset_query =
 ignore_startup_parameters = extra_float_digits
+$PGB_PREPARED
 logfile = $DIR/pgbouncer/pgbouncer.log
 pidfile = $DIR/pgbouncer/pgbouncer.pid
 EOF
@@ -195,13 +205,15 @@ PGBOUNCER_PORT=$PGB_PORT
 ADMIN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
 APP_DATABASE_URL=postgres://postgres@127.0.0.1:$PGB_PORT/$DB
 PGBOUNCER_ADMIN_URL=postgres://postgres@127.0.0.1:$PGB_PORT/pgbouncer
+APP_DATABASE_PREPARE_THRESHOLD=$APP_PREPARE_THRESHOLD
+APP_DISABLE_SERVER_SIDE_CURSORS=1
 CACHE_URL=redis://127.0.0.1:6379/$REDIS_DB
 STORAGE_URL='s3://$BUCKET/compagnon?endpoint_url=http://127.0.0.1:$S3_PORT&region=us-east-1&addressing_style=path'
 AWS_ACCESS_KEY_ID=bench
 AWS_SECRET_ACCESS_KEY=bench
 AWS_DEFAULT_REGION=us-east-1
 EOF
-echo "cluster: HAProxy :$HA_PORT → web1 :$WEB1_PORT, web2 :$WEB2_PORT; PgBouncer :$PGB_PORT (transaction pooling);" \
+echo "cluster: HAProxy :$HA_PORT → web1 :$WEB1_PORT, web2 :$WEB2_PORT; PgBouncer ${PGB_VERSION:-?} :$PGB_PORT (transaction pooling, app prepare threshold $APP_PREPARE_THRESHOLD);" \
   "S3 :$S3_PORT; Redis db $REDIS_DB — services up in $(elapsed) s"
 
 cd "$ROOT"

@@ -9,6 +9,7 @@ e-invoices: generation and validation time per document.
     python -m bench einvoice   # the e-invoice benchmarks only (demo data, no scale seeding)
     python -m bench home       # the member's home and /api/v1/home/ at 50 activities and
                                # 10,000 documents (bench/home.py)
+    python -m bench budget     # one activity's budget with 100,000 ledger lines (bench/budget.py)
     python -m bench load       # the load bench: the production server under 50 and 150 members
                                # (not part of the default run; see bench/load/run.py)
 
@@ -63,7 +64,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home"],
+        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget"],
         help="what to measure (default: all; 'load' takes its own options: python -m bench load --help)",
     )
     parser.add_argument(
@@ -479,6 +480,27 @@ def run_home(args) -> int:
     return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
 
 
+def run_expenses(args) -> int:
+    """A 4000 × 3000 receipt stored and read back downscaled in < 2 s (bench/expenses.py)."""
+    import subprocess
+
+    print("\n== expenses: a 4000 × 3000 receipt photo (bench/expenses.py)", flush=True)
+    return subprocess.run([sys.executable, "-m", "bench.expenses"], cwd=ROOT, check=False).returncode
+
+
+def run_budget(args) -> int:
+    """The budget of one activity with 100,000 ledger lines (bench/budget.py), in a database of
+    its own; p95 < 50 ms, with the ratio to the raw SQL sum measured in the same run."""
+    import subprocess
+
+    env = dict(os.environ)
+    if args.database_url:
+        env["BENCH_DATABASE_URL"] = args.database_url + "_budget"
+    print("\n== budget: one activity, 100,000 ledger lines (bench/budget.py)", flush=True)
+    command = [sys.executable, "-m", "bench.budget", "--requests", str(args.requests), "--warmup", str(args.warmup)]
+    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["load"]:  # its own options (python -m bench load --help)
@@ -490,6 +512,10 @@ def main(argv=None) -> int:
         return 1 if run_money(args) else 0
     if args.suite == "home":
         return 1 if run_home(args) else 0
+    if args.suite == "budget":
+        return 1 if run_budget(args) else 0
+    if args.suite == "expenses":
+        return 1 if run_expenses(args) else 0
     run_started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}"
@@ -619,4 +645,6 @@ def main(argv=None) -> int:
     if args.suite == "all":
         run_money(args)
         run_home(args)
+        run_budget(args)
+        run_expenses(args)
     return 0

@@ -3,7 +3,8 @@
 Everything a deployment changes comes from environment variables (12-factor):
 DJANGO_ENV, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL, DEFAULT_FROM_EMAIL,
 MEDIA_ROOT, STORAGE_URL, EINVOICE_RULES_DIR, MFA_REQUIRED_FOR_STAFF, CACHE_URL, TRUSTED_PROXY_COUNT,
-CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT (every variable: docs/production.md).
+CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, CONN_MAX_AGE, DATABASE_PREPARE_THRESHOLD,
+DATABASE_SERVER_SIDE_BINDING, DISABLE_SERVER_SIDE_CURSORS (every variable: docs/production.md).
 EMAIL_URL examples: smtp://user:pass@host:25, submission://user:pass@host:587 (STARTTLS),
 smtps://user:pass@host:465 (TLS).
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "compagnon.organisation",
     "compagnon.members",
     "compagnon.audit",
+    "compagnon.glossary",  # the words of the cooperative and the law, {% term %}
     "compagnon.clients",
     "compagnon.ledger",
     "compagnon.sales",
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "compagnon.dunning",
     "compagnon.notifications",
     "compagnon.payouts",
+    "compagnon.expenses",
+    "compagnon.budget",
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -131,6 +135,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "false", "no", "off")
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding + prepared statements: PostgreSQL plans a query once per connection and
+    # reuses the plan (planning was 85-90 % of its CPU per request; docs/sizing.md). A value in the
+    # DATABASE_URL's query string (?server_side_binding=…&prepare_threshold=…) wins over these.
+    # Behind PgBouncer < 1.21 in transaction mode (or >= 1.21 without max_prepared_statements):
+    # DATABASE_PREPARE_THRESHOLD=off (server-side binding alone is fine there: unnamed statements).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault(
+        "server_side_binding", _env_flag("DATABASE_SERVER_SIDE_BINDING", default=True)
+    )
+    _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip().lower()
+    _db_options.setdefault(
+        "prepare_threshold",
+        None if _threshold in ("", "off", "none", "false", "no") else int(_threshold),
+    )
+    # QuerySet.iterator() opens a named cursor that lives across transactions only with session
+    # pooling: PgBouncer in transaction mode needs DISABLE_SERVER_SIDE_CURSORS=1.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_flag(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers never
     # deadlock upgrading a read lock (numbering counters rely on it). WAL lets readers go on.

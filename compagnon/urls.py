@@ -21,7 +21,10 @@ api_v1 = [
     path("", include("compagnon.dunning.api_urls")),
     path("", include("compagnon.notifications.api_urls")),
     path("", include("compagnon.payouts.api_urls")),
+    path("", include("compagnon.expenses.api_urls")),
+    path("", include("compagnon.budget.api_urls")),
     path("", include("compagnon.home.api_urls")),
+    path("", include("compagnon.glossary.api_urls")),
 ]
 
 urlpatterns = [
@@ -49,6 +52,9 @@ urlpatterns = [
     path("", include("compagnon.dunning.urls")),
     path("", include("compagnon.notifications.urls")),
     path("", include("compagnon.payouts.urls")),
+    path("", include("compagnon.expenses.urls")),
+    path("", include("compagnon.budget.urls")),
+    path("", include("compagnon.glossary.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

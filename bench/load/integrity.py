@@ -36,9 +36,14 @@ def snapshot() -> dict:
 
 
 def _new_issued(since: dict):
+    from django.utils import timezone
+
     from compagnon.sales.models import Document
 
-    return Document.objects.filter(kind__in=LEGAL, state="issued", issued_at__gte=since["at"])
+    # not after now: seed_scale dates some of today's invoices later today (07:00), which a run
+    # before that hour would take for documents issued during the stage (with no e-invoice)
+    return Document.objects.filter(kind__in=LEGAL, state="issued", issued_at__gte=since["at"],
+                                   issued_at__lte=timezone.now())
 
 
 def drain(since: dict, timeout: float, log=print) -> dict:

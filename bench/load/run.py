@@ -275,6 +275,10 @@ def _run(args) -> int:
     prod = app_env(common, production=True)
     prod.update(SECRET_KEY=secret, DATABASE_URL=app_url, BENCH_REQUEST_LOG=str(request_log),
                 TRUSTED_PROXY_COUNT="2" if cluster else "1")
+    if cluster:  # what PgBouncer in transaction mode needs of the app (bench/cluster.sh decides)
+        for key in ("DATABASE_PREPARE_THRESHOLD", "DISABLE_SERVER_SIDE_CURSORS"):
+            if cluster.get(f"APP_{key}"):
+                prod[key] = cluster[f"APP_{key}"]
     if args.smoke:  # nothing is issued: the processes skip compiling the rule sets (~3 s of CPU each)
         prod["COMPAGNON_PREPARE_RULES"] = "0"
     t = time.perf_counter()

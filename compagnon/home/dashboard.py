@@ -55,6 +55,17 @@ class Figures:
 class ActivityFigures:
     activity: object
     figures: Figures
+    url: str = ""  # the activity's money page
+
+
+_PK = 2147483647  # stands for the pk in a reversed URL
+
+
+def urls_by_pk(name: str, pks) -> dict[int, str]:
+    """``reverse(name, args=[pk])`` for many pks with one call: the home page links 50 activities
+    three times, and ``{% url %}`` costs ~18 µs each."""
+    pattern = reverse(name, args=[_PK])
+    return {pk: pattern.replace(str(_PK), str(pk)) for pk in pks}
 
 
 @dataclass
@@ -71,6 +82,7 @@ def money(user, activities, *, today: datetime.date | None = None) -> Money:
     cash = payment_selectors.money_by_activity(user, ids, today=today)
     books = ledger_selectors.year_figures_by_activity(user, ids, year=today.year)
     out = Money(today=today, activities=[])
+    urls = urls_by_pk("activity-money", ids)
     for a in activities:
         c, b = cash[a.pk], books[a.pk]
         figures = Figures(
@@ -78,7 +90,7 @@ def money(user, activities, *, today: datetime.date | None = None) -> Money:
             overdue_count=c["overdue_count"], cashed=c["cashed"], cashed_count=c["cashed_count"],
             revenue=b["revenue"], result=b["result"],
         )
-        out.activities.append(ActivityFigures(activity=a, figures=figures))
+        out.activities.append(ActivityFigures(activity=a, figures=figures, url=urls[a.pk]))
         out.total.add(figures)
     return out
 

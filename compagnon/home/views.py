@@ -52,6 +52,11 @@ def home(request):
             pk=scope.member_id
         )
         memberships = member_selectors.my_memberships(request.user)
+        ids = [m.activity_id for m in memberships]
+        detail_urls = dashboard.urls_by_pk("activity-detail", ids)
+        settings_urls = dashboard.urls_by_pk("activity-settings", ids)
+        for m in memberships:  # the list links each activity twice: one reverse() per link name
+            m.detail_url, m.settings_url = detail_urls[m.activity_id], settings_urls[m.activity_id]
         context.update(
             member=member,
             memberships=memberships,

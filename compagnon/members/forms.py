@@ -58,6 +58,7 @@ class LogoInput(forms.ClearableFileInput):
     """Links the current logo to the app's view, never to the storage (``Activity.logo_url``)."""
 
     logo_url = ""
+    template_name = "core/widgets/clearable_file_input.html"  # "Actuellement :" with its French space
 
     def is_initial(self, value):
         return isinstance(value, FieldFile) and bool(value.name)

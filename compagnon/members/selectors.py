@@ -7,9 +7,11 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from compagnon import permissions
 from compagnon.audit.models import AuditEvent
+from compagnon.core.collation import by_name
 
 from .models import Activity, ActivityMembership, ActivityStatus, Member, MemberStatus
 
@@ -45,7 +47,7 @@ def member_list(
         qs = qs.filter(office_id=office_id)
     if entity_id:
         qs = qs.filter(entity_id=entity_id)
-    return qs.order_by("user__last_name", "user__first_name", "id")
+    return qs.order_by(*by_name("user__last_name", "user__first_name"), "id")
 
 
 def member_detail(user, pk: int) -> Member:
@@ -171,6 +173,16 @@ def member_attention(user, member: Member, memberships: list[ActivityMembership]
     return items
 
 
+def counted_status(status: str, n: int) -> str:
+    """A member status after a count, singular or plural as the language wants."""
+    return {
+        MemberStatus.APPLICANT: npgettext("members counted by status", "applicant", "applicants", n),
+        MemberStatus.CONTRACT: npgettext("members counted by status", "under contract", "under contract", n),
+        MemberStatus.ASSOCIATE: npgettext("members counted by status", "associate", "associates", n),
+        MemberStatus.LEFT: npgettext("members counted by status", "left", "left", n),
+    }[status]
+
+
 def advisor_dashboard(user, *, search: str = "", status: str = "", page_size: int = 25) -> dict:
     scope = permissions.scope_for(user)
     mine = permissions.members(user).filter(office_id__in=scope.advisor_offices)
@@ -184,6 +196,9 @@ def advisor_dashboard(user, *, search: str = "", status: str = "", page_size: in
     )
     return {
         "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in MemberStatus],
+        # the same, labelled for the number before it ("6 candidat·es", "1 candidat·e")
+        "counted": [(s.value, counted_status(s.value, counts.get(s.value, 0)), counts.get(s.value, 0))
+                    for s in MemberStatus],
         "total": sum(counts.values()),
         "waiting": waiting,
         "no_activity": no_activity,

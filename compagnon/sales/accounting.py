@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from compagnon.core.formatting import number
 from compagnon.ledger import services as ledger
 
 from .calculation import money
@@ -68,9 +71,9 @@ def entry_lines(document) -> list[ledger.LineSpec]:
     rate = document.activity.effective_contribution_rate
     contribution = money(document.tax_exclusive * rate / Decimal(100))
     if contribution:
-        add("contribution_charge", contribution, label=_("Contribution %(rate)s%% on %(number)s") % {"rate": rate, "number": document.number})
-        add("contribution_income", -contribution, on_activity=False,
-            label=_("Contribution %(rate)s%% on %(number)s") % {"rate": rate, "number": document.number})
+        label = _("Contribution %(rate)s%% on %(number)s") % {"rate": number(rate), "number": document.number}
+        add("contribution_charge", contribution, label=label)
+        add("contribution_income", -contribution, on_activity=False, label=label)
     return lines
 
 
@@ -88,6 +91,12 @@ def books_nothing(document) -> bool:
 
 
 def post_document(*, actor, document) -> None:
+    # Labels in the document's language (as the PDF), not in the language of whoever issues it.
+    with translation.override(document.language or settings.LANGUAGE_CODE):
+        _post_document(actor=actor, document=document)
+
+
+def _post_document(*, actor, document) -> None:
     lines = entry_lines(document)
     if not lines and books_nothing(document):
         return

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compagnon import jurisdictions
 from compagnon.clients.models import DOCUMENT_LANGUAGES
+from compagnon.core.formatting import percent
 from compagnon.jurisdictions.base import ZERO_RATE_CATEGORIES
 
 from .models import (
@@ -132,10 +133,10 @@ def vat_choices(entity, extra: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     rules = jurisdictions.get(entity.jurisdiction)
     out = []
     for rate in sorted((r for r in rules.vat_rates if r.rate > 0), key=lambda r: -r.rate):
-        out.append((vat_value("S", rate.rate), f"{show_decimal(rate.rate)} %"))
+        out.append((vat_value("S", rate.rate), percent(rate.rate)))
     labels = dict(VAT_CATEGORY_CHOICES)
     for category in ("Z", "E", "AE", "K", "G", "O"):
-        out.append((vat_value(category, 0), f"0 % — {labels[category]}"))
+        out.append((vat_value(category, 0), f"{percent(0)} — {labels[category]}"))
     known = {v for v, _label in out}
     for value in extra:
         if value and value not in known:
@@ -143,7 +144,7 @@ def vat_choices(entity, extra: tuple[str, ...] = ()) -> list[tuple[str, str]]:
                 category, rate = parse_vat(value)
             except ValueError:
                 continue
-            out.append((value, f"{show_decimal(rate)} % ({labels[category]})"))
+            out.append((value, f"{percent(rate)} ({labels[category]})"))
             known.add(value)
     return out
 

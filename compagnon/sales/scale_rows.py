@@ -4,14 +4,17 @@ VAT breakdown and ledger entries as plain tuples (mixed into ``sales.scale.Invoi
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import time
 from decimal import Decimal
 
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from compagnon.clients.models import Client
 from compagnon.core.bulk import Table
+from compagnon.core.formatting import number as format_number
 from compagnon.ledger.models import Entry, EntryLine
 from compagnon.members.models import (
     Activity,
@@ -590,7 +593,7 @@ class DocumentRows:
                 )
             contribution = money(tax_exclusive * a.rate / D100)
             if contribution:
-                text = labels["contribution"] % {"rate": a.rate, "number": number}
+                text = labels["contribution"] % {"rate": _rate_text(language, a.rate), "number": number}
                 post(*head, charge, contribution, a.id, None, text, "contribution_charge")
                 post(*head, income, -contribution, None, None, text, "contribution_income")
             entry_number = entry_counters.get(year, 0) + 1
@@ -673,3 +676,10 @@ class DocumentRows:
         return [
             (t.model, t.names, t.rows) for t in (docs, doc_lines, vat_rows, entries, entry_lines)
         ]
+
+
+@functools.lru_cache(maxsize=64)
+def _rate_text(language: str, rate: Decimal) -> str:
+    """The contribution rate as sales.accounting prints it in ``language`` ("10", "7,5")."""
+    with translation.override(language):
+        return format_number(rate)

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils import timezone
 from compagnon import permissions
 from compagnon.audit.models import AuditEvent
 from compagnon.clients.models import Client
+from compagnon.core.collation import by_name
 from compagnon.members.models import Activity, ActivityStatus
 
 from .models import CatalogueItem, Document, DocumentLine, Kind, State
@@ -68,28 +70,72 @@ def document_list(
     return qs.order_by("-created_at", "-id")
 
 
+def document_for_edit(user, pk: int) -> Document:
+    """One document with its client, activity and entity, nothing prefetched: what a write (the
+    autosave) needs before the service locks the row again. ``DoesNotExist`` outside the scope."""
+    return _documents(user).select_related("client", "activity__entity", "entity").get(pk=pk)
+
+
 def document_detail(user, pk: int) -> Document:
-    """One document with everything its pages print; ``DoesNotExist`` outside the user's scope."""
-    related = Document.objects.select_related("client").order_by("created_at", "id")
-    return (
+    """One document with everything its pages print; ``DoesNotExist`` outside the user's scope.
+
+    Four queries: the document (joined to its client, activity and entity only: every further
+    join costs PostgreSQL planning time on every page), its lines, its VAT breakdown, and the
+    documents made from it (invoices of a quote, credit notes of an invoice) in one query. The
+    quote or invoice it comes from (a number and a link) is read only if there is one, when used.
+    """
+    document = (
         _documents(user)
-        .select_related("client", "activity__entity", "entity", "quote", "credited", "created_by")
+        .select_related("client", "activity__entity", "entity")
         .prefetch_related(
             Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")),
             "vat_breakdown",
-            Prefetch("invoices", queryset=related),
-            Prefetch("credit_notes", queryset=related),
         )
         .get(pk=pk)
     )
+    _attach_derived_documents(document)
+    return document
+
+
+def with_lines_and_vat(document: Document) -> Document:
+    """``document`` (already read within the user's scope) with its lines and VAT breakdown."""
+    prefetch_related_objects(
+        [document], Prefetch("lines", queryset=DocumentLine.objects.order_by("position", "id")), "vat_breakdown"
+    )
+    return document
+
+
+def _attach_derived_documents(document: Document) -> None:
+    """Fill ``document.invoices.all()`` and ``document.credit_notes.all()`` from one query, as
+    ``prefetch_related`` would with two."""
+    derived = list(
+        Document.objects.filter(Q(quote_id=document.pk) | Q(credited_id=document.pk))
+        .select_related("client")
+        .defer("frozen")
+        .order_by("created_at", "id")
+    )
+    cache = getattr(document, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = document._prefetched_objects_cache = {}
+    for name, field in (("invoices", "quote_id"), ("credit_notes", "credited_id")):
+        rows = [d for d in derived if getattr(d, field) == document.pk]
+        qs = getattr(document, name).all()
+        qs._result_cache = rows
+        qs._prefetch_done = True
+        cache[name] = qs
 
 
 def document_history(user, document: Document, *, limit: int = 50) -> list[AuditEvent]:
-    return list(
+    """The document's events; each carries ``document_kind`` so that the history says what the
+    document is in the reader's words (“Invoice F2026-00012 issued…”, audit/history.py)."""
+    events = list(
         permissions.audit_events(user)
         .filter(object_type=Document._meta.label_lower, object_id=str(document.pk))
         .select_related("actor")[:limit]
     )
+    for event in events:
+        event.document_kind = document.kind
+    return events
 
 
 def activity(user, pk: int) -> Activity:
@@ -121,7 +167,7 @@ def clients_for(user, activity: Activity, *, search: str = "", limit: int = 20) 
     qs = permissions.scoped_by_activity(user, Client.objects.filter(activity=activity, archived=False))
     for word in search.split()[:5]:
         qs = qs.filter(Q(name__icontains=word) | Q(city__icontains=word) | Q(email__icontains=word))
-    return list(qs.order_by("name", "id")[:limit])
+    return list(qs.order_by(*by_name("name"), "id")[:limit])
 
 
 def client(user, activity: Activity, pk: int) -> Client:
@@ -143,6 +189,7 @@ def catalogue_item(user, activity: Activity, pk: int) -> CatalogueItem:
 def client_timeline(user, client, *, limit: int = 50) -> list[dict]:
     """The client's documents as items of the client's timeline (see clients.selectors.timeline)."""
     from django.urls import reverse
+    from django.utils.translation import gettext
 
     from .templatetags.sales_tags import amount
 
@@ -152,7 +199,7 @@ def client_timeline(user, client, *, limit: int = 50) -> list[dict]:
             "date": d.issue_date or timezone.localtime(d.created_at).date(),
             "kind": d.kind,
             "kind_label": d.get_kind_display(),
-            "title": f"{d.number or d.get_kind_display()} · {amount(d.tax_inclusive)} €",
+            "title": f"{d.number or gettext('not numbered yet')} · {amount(d.tax_inclusive)} €",  # the badge says the kind
             "body": d.get_state_display(),
             "url": reverse("document-detail", args=[d.pk]),
         }

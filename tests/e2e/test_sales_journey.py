@@ -133,7 +133,7 @@ def accept_on_the_portal(context, link, quote, shot) -> None:
     portal.goto(link)
     expect(portal.locator("iframe#portal-doc")).to_be_visible()
     expect(portal.locator("h1")).to_contain_text(quote.number)
-    assert euros(portal.locator("main > p.muted strong").first.inner_text()) == quote.tax_inclusive
+    assert euros(portal.locator("main > p.muted strong.portal-total").inner_text()) == quote.tax_inclusive
     assert_fits_phone(portal)
     shot(portal, "sales-portal")
     tap_and_wait(portal, portal.locator("a[href$='/accept/']"))
@@ -222,7 +222,7 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     if activity_select.count():
         activity_select.select_option(str(activity.pk))
     new_client = page.locator("#client-choices a[href*='/clients/new/']")
-    expect(new_client).to_have_attribute("href", re.compile(rf"activity={activity.pk}$"))
+    expect(new_client).to_have_attribute("href", re.compile(rf"activity={activity.pk}&next="))
     tap_and_wait(page, new_client)
 
     if page.locator("select#id_activity").count():
@@ -235,17 +235,12 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     page.fill("#id_city", CLIENT["city"])
     page.locator("#id_country").select_option("FR")
     page.fill("#id_company_number", CLIENT["siren"])
+    # Added from inside the new quote: straight back to the quote, in its editor, with this client.
     tap_and_wait(page, page.locator("form.client-form button[type=submit]"))
-    expect(page).to_have_url(re.compile(r"/clients/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/documents/\d+/$"))
     client = Client.objects.get(name=CLIENT["name"])
     assert client.activity_id == activity.pk
     assert client.company_number.replace(" ", "") == CLIENT["siren"]
-
-    # "New quote" for this client: it comes preselected.
-    tap_and_wait(page, page.locator(f"a[href$='/documents/new/?kind=quote&client={client.pk}']"))
-    expect(page.locator(f"input[name=client][value='{client.pk}']")).to_be_checked()
-    tap_and_wait(page, page.locator("form[action$='/documents/new/'] button[type=submit]"))
-    expect(page).to_have_url(re.compile(r"/documents/\d+/$"))
     quote = Document.objects.get(client=client, kind=Kind.QUOTE)
     assert quote.state == State.DRAFT and quote.activity_id == activity.pk
     expect(page.locator("form#editor")).to_be_visible()
@@ -297,23 +292,23 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     assert_fits_phone(page)
     shot(page, "sales-editor")
 
-    # 3. Send the quote: the confirm page, then the email with the client's link.
+    # 3. Send the quote: one page, the recipient prefilled from the client, the message folded.
     tap_and_wait(page, page.locator("button[formaction$='/send/']"))
-    expect(page).to_have_url(re.compile(rf"/documents/{quote.pk}/send/$"))
+    expect(page).to_have_url(re.compile(rf"/documents/{quote.pk}/email/$"))
     assert euros(page.locator("dl.facts dd strong").last.inner_text()) == quote.tax_inclusive
-    tap_and_wait(page, page.locator("form:has(input[name=confirm]) button[type=submit]"))
+    expect(page.locator("#id_to")).to_have_value(CLIENT["email"])
+    expect(page.locator("#id_subject")).to_be_hidden()  # under "Change the message"
+    assert_fits_phone(page)
+    shot(page, "sales-send")
+    sent_before = len(mail.outbox)
+    tap_and_wait(
+        page, page.locator(f"form[action$='/documents/{quote.pk}/email/'] .actions button[type=submit]")
+    )
     expect(page).to_have_url(re.compile(rf"/documents/{quote.pk}/$"))
+    expect(page.locator(".messages .msg.success")).to_be_visible()
     quote.refresh_from_db()
     assert quote.state == State.SENT and quote.number
     expect(page.locator("h1")).to_contain_text(quote.number)
-
-    tap_and_wait(page, page.locator(f"a[href$='/documents/{quote.pk}/email/']"))
-    expect(page.locator("#id_to")).to_have_value(CLIENT["email"])
-    sent_before = len(mail.outbox)
-    tap_and_wait(
-        page, page.locator(f"form[action$='/documents/{quote.pk}/email/'] button[type=submit]")
-    )
-    expect(page.locator(".messages .msg.success")).to_be_visible()
     email = latest_mail(sent_before, CLIENT["email"])
     assert quote.number in email.subject
     assert any(
@@ -340,13 +335,21 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     expect(page).to_have_url(re.compile(rf"/documents/{invoice.pk}/$"))
     expect(page.locator("form#editor")).to_be_visible()
     assert invoice.state == State.DRAFT and invoice.tax_inclusive == quote.tax_inclusive
+    # "Issue and send": one confirmation, the invoice numbered and emailed to the client.
     tap_and_wait(page, page.locator("button[formaction$='/issue/']"))
-    expect(page).to_have_url(re.compile(rf"/documents/{invoice.pk}/issue/$"))
+    expect(page).to_have_url(re.compile(rf"/documents/{invoice.pk}/email/$"))
     expect(page.locator(".msg.error")).to_have_count(0)
-    tap_and_wait(page, page.locator("form:has(input[name=confirm]) button[type=submit]"))
+    sent_before = len(mail.outbox)
+    tap_and_wait(
+        page, page.locator(f"form[action$='/documents/{invoice.pk}/email/'] .actions button[type=submit]")
+    )
     expect(page).to_have_url(re.compile(rf"/documents/{invoice.pk}/$"))
     invoice.refresh_from_db()
-    assert invoice.state == State.ISSUED
+    assert invoice.state == State.ISSUED and invoice.sent_at
+    assert invoice.number in latest_mail(sent_before, CLIENT["email"]).subject
+    # what comes next is the payment, not a credit note (folded away)
+    expect(page.locator("section.next-steps a.button").first).to_have_attribute("href", "#h-payment")
+    expect(page.locator(f"a[href$='/documents/{invoice.pk}/credit-note/']")).to_be_hidden()
     assert re.fullmatch(rf"F{invoice.issue_date.year}-\S+", invoice.number), invoice.number
     expect(page.locator("h1")).to_contain_text(invoice.number)
     # The archived PDF: the status partial polls every 3 s until the link is there.
@@ -357,8 +360,10 @@ def test_quote_signed_on_the_portal_then_invoiced(browser, live_server, phone, s
     assert response.body().startswith(b"%PDF-")
     # The e-invoice: checked at issue, Factur-X for this French entity, the CII inside the PDF.
     panel = page.locator("section[aria-labelledby='h-einvoice']")
-    expect(panel.locator(".badge.ok")).to_be_visible()
+    expect(panel.locator(".badge.ok").first).to_be_visible()
     facturx_link = panel.locator(f"a[href$='/documents/{invoice.pk}/einvoice/facturx/']")
+    expect(facturx_link).to_be_hidden()  # the formats are technical details, folded
+    panel.locator("details.technical > summary").click()
     expect(facturx_link).to_be_visible()
     from compagnon.einvoice import facturx
 

@@ -88,10 +88,12 @@ def test_member_quotes_sends_gets_accepted_then_invoices_a_deposit_and_the_rest(
     response = client.post(f"/documents/{quote.pk}/autosave/", editor_data(bad, title="Typed"))
     assert response.status_code == 400 and 'value="Typed"' in response.content.decode()
 
-    # Send (the editor posts its content first, then the member confirms).
+    # Send (the editor posts its content first, then the member goes on to the send page).
     response = client.post(f"/documents/{quote.pk}/send/", editor_data(GARDEN_ROWS, title="Spring maintenance",
                                                                        valid_until="2030-01-31"))
-    assert response.status_code == 200 and "Yes, send it" in response.content.decode()
+    assert response.status_code == 302 and response.url == f"/documents/{quote.pk}/email/"
+    assert "Send this quote?" in client.get(response.url).content.decode()
+    # handed over another way: marked as sent, nothing emailed (sales' own confirm step)
     response = client.post(f"/documents/{quote.pk}/send/", {"confirm": "1"})
     assert response.status_code == 302
     quote.refresh_from_db()
@@ -255,7 +257,7 @@ def test_a_draft_pdf_is_rendered_on_the_fly_and_the_preview_is_html(client, gard
     quote = draft(member, activity, customer, title="Spring maintenance")
     client.force_login(member.user)
     preview = client.get(f"/documents/{quote.pk}/preview/").content.decode()
-    assert "Hedge trimming" in preview and "Back to the draft" in preview and 'content="width=820"' in preview
+    assert "Hedge trimming" in preview and "Back to the draft" in preview and 'content="width=device-width, initial-scale=1"' in preview
     response = client.get(f"/documents/{quote.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     quote.refresh_from_db()

@@ -90,6 +90,12 @@ class Command(BaseCommand):
 
         belgian = next((a for a in activities if a.entity.jurisdiction == "BE"), None)
         seed_demo_supplier_invoices([camille] + ([belgian] if belgian else []))
+        from compagnon.expenses.demo import seed_demo_expenses
+
+        seed_demo_expenses(camille, belgian)
+        from compagnon.budget.demo import seed_demo_budget
+
+        seed_demo_budget(activities)
 
     def _load_people(self):
         r = rng(2026)
