@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "compagnon.members.models.ActivityStatus",
         "LanguageEnum": "compagnon.organisation.models.LANGUAGE_CHOICES",
         "VatCategoryEnum": "compagnon.sales.models.VAT_CATEGORY_CHOICES",
+        "ClaimKindEnum": "compagnon.expenses.models.ClaimKind",
+        "ClaimStateEnum": "compagnon.expenses.models.ClaimState",
+        "DocumentKindEnum": "compagnon.sales.models.Kind",
+        "DocumentStateEnum": "compagnon.sales.models.State",
     },
 }
 

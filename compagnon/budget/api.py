@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -127,6 +128,7 @@ class MovementSerializer(serializers.ModelSerializer):
         return obj.entry.reference if obj.entry_id else None
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedActivityField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return permissions.activities(self.context["request"].user).select_related("entity")

@@ -40,7 +40,7 @@ class ScopedClientField(serializers.PrimaryKeyRelatedField):
         return permissions.scoped_by_activity(self.context["request"].user, Client.objects.all())
 
 
-class VatSerializer(serializers.ModelSerializer):
+class ClaimVatSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExpenseVat
         fields = ["rate", "tax_amount"]
@@ -50,7 +50,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="draft, submitted, approved, refused or paid.")
     kind = serializers.CharField(read_only=True, help_text="receipt, mileage or per_diem.")
     state = serializers.CharField(read_only=True, help_text="The stored state (paid is read from the transfer).")
-    vat = VatSerializer(many=True, read_only=True, source="vat_lines")
+    vat = ClaimVatSerializer(many=True, read_only=True, source="vat_lines")
     member = serializers.CharField(source="member.__str__", read_only=True)
     duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
                                                       help_text="A claim that looks the same (file or details).")
