@@ -121,7 +121,7 @@ def price_trip(country: str, date: datetime.date, *, distance_km: Decimal, vehic
         amount = amount * (100 + increase) / 100
     return Price(_money(amount), {
         "country": country, "year": date.year, "vehicle": vehicle, "fiscal_power": fiscal_power,
-        "electric": electric, "km_before": str(km_before), "formula": formula,
+        "electric": electric, "km_before": _plain_km(km_before), "formula": formula,
         "electric_increase_percent": str(increase) if increase else "", "source": data["source"],
     })
 
@@ -144,3 +144,9 @@ def price_meals(country: str, date: datetime.date, *, rate_key: str, meals: int)
                 "meals": meals, "source": data["source"],
             })
     raise NoScale(_("Choose one of the meal allowances of %(year)s.") % {"year": date.year})
+
+
+def _plain_km(km) -> str:
+    """Kilometres as stored in the pricing: "4950", "12.5" (the database may answer 4950.0)."""
+    text = format(Decimal(km), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
