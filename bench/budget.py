@@ -55,10 +55,16 @@ def setup(url: str) -> None:
 def write_books(n_lines: int, seed: int = 7):
     """An entity, a member holding the measured activity, 20 other activities; ``n_lines`` lines on
     the measured one and as many on the others. Returns (member's user, measured activity)."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from compagnon.accounts.models import User
-    from compagnon.budget.models import BudgetPolicy, ContributionRate, ReserveRule, RevenueKind
+    from compagnon.budget.models import (
+        BudgetPolicy,
+        ContributionCharge,
+        ContributionRate,
+        ReserveRule,
+        RevenueKind,
+    )
     from compagnon.ledger import services as ledger
     from compagnon.ledger.models import Account, Entry, EntryLine, Journal
     from compagnon.members.models import Activity, ActivityMembership, ActivityRole, Member
@@ -86,13 +92,15 @@ def write_books(n_lines: int, seed: int = 7):
     start = today.replace(month=1, day=1)
     span = max((today - start).days, 1)
     kinds = [  # (journal role, [(account role, side)]) — balanced with amounts a, a*0.2
-        ("sales", [("receivable", "d", 1.2), ("revenue_services", "c", 1), ("vat_collected", "c", 0.2), ("contribution_charge", "d", 0.1)]),
-        ("misc", [("suspense", "d", 1.2), ("receivable", "c", 1.2)]),
+        ("sales", [("receivable", "d", 1.2), ("revenue_services", "c", 1), ("vat_collected", "c", 0.2)]),
+        # a payment, and the contribution charged on it (budget/contribution.py posts it as an entry of
+        # its own beside a ContributionCharge row; here in the same entry: the same lines to read)
+        ("misc", [("suspense", "d", 1.2), ("receivable", "c", 1.2), ("contribution_charge", "d", 0.1)]),
         ("purchases", [("supplies", "d", 1), ("supplier", "c", 1)]),
         ("misc", [("salaries", "d", 1), ("social_charges", "d", 0.4), ("salaries_payable", "c", 1.4)]),
     ]
     counters: dict[int, int] = {}
-    entries, specs = [], []
+    entries, specs, charges = [], [], []
     for target, count in [(activity, n_lines)] + [(o, n_lines // 20) for o in others]:
         written = 0
         while written < count:
@@ -100,24 +108,37 @@ def write_books(n_lines: int, seed: int = 7):
             journal = jr[journal_role]
             counters[journal.pk] = counters.get(journal.pk, 0) + 1
             base = Decimal(rnd.randint(50, 5000))
+            day = start + datetime.timedelta(days=rnd.randrange(span))
             entries.append(Entry(entity=entity, journal=journal, year=today.year, number=counters[journal.pk],
-                                 date=start + datetime.timedelta(days=rnd.randrange(span)), label="bench"))
+                                 date=day, label="bench"))
             rows = [(role, side, (base * Decimal(str(k))).quantize(Decimal("0.01"))) for role, side, k in lines]
-            if journal_role == "sales":  # the contribution's counterpart, on the cooperative's axis
+            charge = None
+            if any(role == "contribution_charge" for role, _s, _k in lines):  # the cooperative's side
                 rows.append(("contribution_income", "c", (base * Decimal("0.1")).quantize(Decimal("0.01"))))
+                charge = (target.pk, day, base)
             specs.append([(role, side, amount, None if role == "contribution_income" else target.pk)
                           for role, side, amount in rows])
+            charges.append(charge)
             written += sum(1 for role, _s, _a in rows if role != "contribution_income")
-    # one transaction per chunk: the books' balance is checked at each commit (PostgreSQL trigger)
+    # one transaction per chunk: the books' balance is checked at each commit (PostgreSQL trigger);
+    # a new session per chunk: the trigger's per-entry flags are session settings, and PostgreSQL
+    # looks them up in a list that grows with every entry the session ever checked
     for i in range(0, len(entries), CHUNK):
         with transaction.atomic():
             chunk = Entry.objects.bulk_create(entries[i:i + CHUNK])
             EntryLine.objects.bulk_create([
-                EntryLine(entry=e, account=acc[role], debit=amount if side == "d" else 0,
+                EntryLine(entry=e, date=e.date, journal_id=e.journal_id, account=acc[role], debit=amount if side == "d" else 0,
                           credit=amount if side == "c" else 0, activity_id=activity_id)
                 for e, rows in zip(chunk, specs[i:i + CHUNK], strict=True)
                 for role, side, amount, activity_id in rows
             ], batch_size=5000)
+            ContributionCharge.objects.bulk_create([
+                ContributionCharge(cash_entry=e, activity_id=c[0], date=c[1], cash=c[2] * Decimal("1.2"),
+                                   goods_base=0, goods_rate=Decimal("10"), services_base=c[2],
+                                   services_rate=Decimal("10"), amount=c[2] * Decimal("0.1"), entry=e)
+                for e, c in zip(chunk, charges[i:i + CHUNK], strict=True) if c is not None
+            ])
+        connection.close()
     return user, Activity.objects.select_related("entity").get(pk=activity.pk)
 
 

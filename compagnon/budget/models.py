@@ -218,3 +218,60 @@ class Movement(models.Model):
 
     def __str__(self):
         return f"{self.source_id} → {self.target_id}: {self.amount}"
+
+
+class ContributionCharge(models.Model):
+    """The contribution charged on the cash one ledger entry brought to one activity: the detail
+    behind the contribution entry (``entry``) the budget posts with it (docs/decisions/0017).
+
+    Written once, with the entry, by ``contribution.charge``; never changed. The money is in the
+    ledger (the contribution account on the activity's axis); these rows keep what the books
+    cannot say: the base without VAT, split into goods and services, and the rate applied to each.
+    ``entry`` is empty when nothing was due (a 0 % rate)."""
+
+    cash_entry = models.ForeignKey(
+        "ledger.Entry",
+        on_delete=models.PROTECT,
+        related_name="contribution_charges",
+        verbose_name=_("payment entry"),
+    )
+    activity = models.ForeignKey(
+        "members.Activity",
+        on_delete=models.PROTECT,
+        related_name="contribution_charges",
+        verbose_name=_("activity"),
+    )
+    date = models.DateField(_("date"))
+    cash = models.DecimalField(
+        _("cashed incl. VAT"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Negative: money given back."),
+    )
+    goods_base = models.DecimalField(_("goods, excl. VAT"), max_digits=14, decimal_places=2)
+    goods_rate = models.DecimalField(_("rate on goods (%)"), max_digits=5, decimal_places=2)
+    services_base = models.DecimalField(_("services, excl. VAT"), max_digits=14, decimal_places=2)
+    services_rate = models.DecimalField(_("rate on services (%)"), max_digits=5, decimal_places=2)
+    amount = models.DecimalField(_("contribution"), max_digits=14, decimal_places=2)
+    entry = models.ForeignKey(
+        "ledger.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contribution entry"),
+    )
+
+    class Meta:
+        verbose_name = _("contribution charged")
+        verbose_name_plural = _("contributions charged")
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cash_entry", "activity"], name="budget_contribution_charged_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "date"])]
+
+    def __str__(self):
+        return f"{self.activity_id} {self.date}: {self.amount}"

@@ -1,21 +1,20 @@
 """The live budget of an activity, computed from the ledger: never stored, never a second truth.
 
-One aggregate query over the activity's ledger lines (``EntryLine`` has an index on
-(activity, entry)), grouped by account with conditional sums for the period, the whole history up to
-the period's end, the sales journals and the salary window of the reserve; the accounts are then folded
-into the budget lines by their number (``accounts.py``). Five queries in all, whatever the number
-of lines: the entity's accounts and sales journals, the contribution rates, the entity's rules,
-and the sums.
+One aggregate query over the activity's ledger lines, grouped by account with conditional sums
+for the period, the whole history up to the period's end, the sales journals and the salary
+window of the reserve; the accounts are then folded into the budget lines by their number
+(``accounts.py``). The lines carry their entry's date and journal (decision 0018): the query reads
+the activity's lines through the (activity, date) index and joins nothing. Five queries in all,
+whatever the number of lines: the entity's accounts and sales journals, the entity's rules, the
+sums, and the contribution charges.
 
 Contribution on CASHED revenue
 ------------------------------
 A CAE takes its contribution on what the member's clients actually paid, not on what was invoiced:
-an unpaid invoice earns the cooperative nothing and must not eat the member's budget (and a
-credit note or a bad debt would otherwise need a refund of contribution). Cash received is read
-from the ledger: credits of the receivable accounts outside the sales journal (payments), turned
-into amounts excluding VAT with the activity's invoiced ratio (revenue and advances ÷ receivable
-debits of the sales journal, up to the period's end), and split into goods and services in the
-proportion invoiced.
+an unpaid invoice earns the cooperative nothing and must not eat the member's budget. The budget
+owns the rules and books the contribution in the ledger when the cash comes in
+(``contribution.py``, decision 0017); here it is read back from the ledger like any other line,
+and the charges say on which base (without VAT, goods and services) and at which rates.
 """
 
 from __future__ import annotations
@@ -24,7 +23,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from compagnon import permissions
@@ -34,14 +43,13 @@ from compagnon.ledger.money import ZERO, money
 from . import accounts as budget_accounts
 from .models import (
     BudgetPolicy,
-    ContributionRate,
+    ContributionCharge,
     Movement,
     MovementStatus,
     ReserveRule,
     RevenueKind,
 )
 
-ONE_DAY = datetime.timedelta(days=1)
 _DEC = DecimalField(max_digits=16, decimal_places=2)
 RESERVE_WINDOW_MONTHS = 3
 
@@ -150,81 +158,75 @@ class Budget:
         }
 
 
-# --- contribution rates ------------------------------------------------------------------------
-
-
-def _rate_rows(activities, date_from, date_to) -> list[ContributionRate]:
-    ids = [a.pk for a in activities]
-    q = Q(entity_id__in={a.entity_id for a in activities})
-    q &= Q(activity__isnull=True) | Q(activity_id__in=ids)
-    q &= Q(valid_from__lte=date_to)
-    if date_from is not None:
-        q &= Q(valid_until__isnull=True) | Q(valid_until__gte=date_from)
-    return list(ContributionRate.objects.filter(q))
-
-
-def rate_on(rows, activity, day: datetime.date, kind: str) -> Decimal:
-    """The most specific rate valid on ``day`` for revenue of ``kind``: the activity's before the
-    entity's, one kind before all revenue, the latest start first; else the activity's rate."""
-    best = None
-    for r in rows:
-        if r.valid_from > day or (r.valid_until is not None and r.valid_until < day):
-            continue
-        if r.revenue_kind not in ("", kind):
-            continue
-        rank = (r.activity_id is not None, r.revenue_kind == kind, r.valid_from)
-        if best is None or rank > best[0]:
-            best = (rank, r.rate)
-    return best[1] if best else activity.effective_contribution_rate
-
-
-def _segments(rows, date_from, date_to) -> list[tuple[datetime.date | None, datetime.date]]:
-    """[start, end] ranges of the period over which no rate changes (start None: since ever)."""
-    cuts = set()
-    for r in rows:
-        for day in (r.valid_from, r.valid_until + ONE_DAY if r.valid_until else None):
-            if day is not None and day <= date_to and (date_from is None or day > date_from):
-                cuts.add(day)
-    starts = [date_from, *sorted(cuts)]
-    return [
-        (start, (starts[i + 1] - ONE_DAY) if i + 1 < len(starts) else date_to)
-        for i, start in enumerate(starts)
-    ]
-
-
 # --- the sums ----------------------------------------------------------------------------------
 
 
-def _between(start, end) -> Q:
-    q = Q(entry__date__lte=end)
-    return q & Q(entry__date__gte=start) if start is not None else q
+def _rows(activity_ids, date_from, date_to, window_start, sales_journals):
+    """The one aggregate query over the lines: per (activity, account), the net amount (debit −
+    credit) of all time up to ``date_to`` (a), of the period (p), of the reserve's salary window
+    (w), of the sales journals (s, and sp within the period).
 
-
-def _rows(activity_ids, date_from, date_to, window_start, segments, sales_journals):
-    """The one aggregate query: per (activity, account), the net amount (debit − credit) of all
-    time up to ``date_to`` (a), of the period (p), of the reserve's salary window (w), of the
-    sales journals (s, and sp within the period) and, when rates change within the period, of
-    each rate segment outside the sales journals (g<i>). Nets only: every budget line is one, and
-    each aggregate costs a pass over the lines."""
+    The lines carry their entry's date and journal (decision 0018): no join. PostgreSQL groups by
+    (activity, account, journal, in the period, in the window) and sums ``debit − credit`` ONCE
+    per line — a conditional sum per figure cost a numeric subtraction and addition per line and
+    figure, most of the time at 100,000 lines — and the buckets are added up here."""
     net = ExpressionWrapper(F("debit") - F("credit"), output_field=_DEC)
-    sales = Q(entry__journal_id__in=sales_journals)
-    period = Q(entry__date__gte=date_from) if date_from is not None else Q()
-    sums = {
-        "a": Sum(net),
-        "w": Sum(net, filter=Q(entry__date__gt=window_start)),
-        "s": Sum(net, filter=sales),
-    }
+    flags = {"in_window": ExpressionWrapper(Q(date__gt=window_start), output_field=BooleanField())}
     if date_from is not None:
-        sums["p"] = Sum(net, filter=period)
-        sums["sp"] = Sum(net, filter=period & sales)
-    if len(segments) > 1:
-        for i, (start, end) in enumerate(segments):
-            sums[f"g{i}"] = Sum(net, filter=_between(start, end) & ~sales)
-    return (
-        EntryLine.objects.filter(activity_id__in=activity_ids, entry__date__lte=date_to)
-        .values("activity_id", "account_id")
-        .annotate(**sums)
+        flags["in_period"] = ExpressionWrapper(Q(date__gte=date_from), output_field=BooleanField())
+    buckets = (
+        EntryLine.objects.filter(activity_id__in=activity_ids, date__lte=date_to)
+        .annotate(**flags)
+        .values("activity_id", "account_id", "journal_id", *flags)
+        .annotate(n=Sum(net))
         .order_by()
+    )
+    sales = set(sales_journals)
+    rows: dict[tuple[int, int], dict] = {}
+    for b in buckets:
+        key = (b["activity_id"], b["account_id"])
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {
+                "activity_id": key[0],
+                "account_id": key[1],
+                "a": ZERO,
+                "w": ZERO,
+                "s": ZERO,
+                "p": ZERO,
+                "sp": ZERO,
+            }
+        n = Decimal(str(b["n"] or 0))
+        in_sales, in_period = b["journal_id"] in sales, b.get("in_period", True)
+        row["a"] += n
+        if b["in_window"]:
+            row["w"] += n
+        if in_sales:
+            row["s"] += n
+        if in_period:
+            row["p"] += n
+            if in_sales:
+                row["sp"] += n
+    return list(rows.values())
+
+
+def _charges(activity_ids, date_from, date_to):
+    """The contribution charged over the period, per activity and pair of rates (one query over
+    ``ContributionCharge``, a row per payment and activity)."""
+    q = Q(activity_id__in=activity_ids, date__lte=date_to)
+    if date_from is not None:
+        q &= Q(date__gte=date_from)
+    return (
+        ContributionCharge.objects.filter(q)
+        .values("activity_id", "goods_rate", "services_rate")
+        .annotate(
+            goods=Sum("goods_base"),
+            services=Sum("services_base"),
+            amount=Sum("amount"),
+            start=Min("date"),
+            end=Max("date"),
+        )
+        .order_by("activity_id", "start", "goods_rate", "services_rate")
     )
 
 
@@ -251,84 +253,67 @@ def compute_many(activities, date_from=None, date_to=None) -> list[Budget]:
         date_from, date_to = year_to_date()
     entities = {a.entity_id: a.entity for a in activities}
     accounts = budget_accounts.for_entities(entities.values())
-    rates = _rate_rows(activities, date_from, date_to)
     policies = {p.entity_id: p for p in BudgetPolicy.objects.filter(entity_id__in=list(entities))}
     window_start = months_before(date_to, RESERVE_WINDOW_MONTHS)
     by_activity: dict[int, list] = {a.pk: [] for a in activities}
-    segments = _segments(rates, date_from, date_to)
+    charged: dict[int, list] = {a.pk: [] for a in activities}
     sales_journals = sorted({j for acc in accounts.values() for j in acc.sales_journals})
-    for row in _rows(list(by_activity), date_from, date_to, window_start, segments, sales_journals):
+    for row in _rows(list(by_activity), date_from, date_to, window_start, sales_journals):
         by_activity[row["activity_id"]].append(row)
-    out = []
-    for a in activities:
-        mine = [r for r in rates if r.entity_id == a.entity_id and r.activity_id in (None, a.pk)]
-        out.append(
-            fold(
-                a,
-                date_from,
-                date_to,
-                by_activity[a.pk],
-                accounts[a.entity_id],
-                mine,
-                segments,
-                policies.get(a.entity_id),
-            )
+    for row in _charges(list(by_activity), date_from, date_to):
+        charged[row["activity_id"]].append(row)
+    return [
+        fold(
+            a,
+            date_from,
+            date_to,
+            by_activity[a.pk],
+            accounts[a.entity_id],
+            charged[a.pk],
+            policies.get(a.entity_id),
         )
-    return out
+        for a in activities
+    ]
 
 
-def fold(activity, date_from, date_to, rows, accounts, rates, segments, policy) -> Budget:
+def fold(activity, date_from, date_to, rows, accounts, charged, policy) -> Budget:
     b = Budget(activity=activity, date_from=date_from, date_to=date_to)
     p = "p" if date_from is not None else "a"  # the period's key in the rows
-    ht_all = ttc_all = goods_all = revenue_all = ZERO
-    seg_cash = [ZERO] * len(segments)
     salary_window = ZERO
     for r in rows:
         acc = r["account_id"]
-        a, s = _d(r, "a"), _d(r, "s")
         net = _d(r, p)  # the period's debit − credit
         if acc in accounts.goods:
             b.invoiced_goods -= net
         elif acc in accounts.services:
             b.invoiced_services -= net
-        if acc in accounts.revenue or acc in accounts.advances:
-            ht_all -= s
-            if acc in accounts.revenue:
-                revenue_all -= s
-                goods_all -= s if acc in accounts.goods else ZERO
-        if acc in accounts.receivable:
-            ttc_all += s
+        elif acc in accounts.receivable:
             # cash received: receivable credits outside the sales journals (payments)
-            cash = (_d(r, "sp") if p == "p" else s) - net
-            b.cashed_incl_vat += cash
-            for i in range(len(segments)):
-                seg_cash[i] += -_d(r, f"g{i}") if len(segments) > 1 else cash
+            b.cashed_incl_vat += (_d(r, "sp") if p == "p" else _d(r, "s")) - net
+        elif acc in accounts.contribution:
+            b.contribution += net  # charged on cash received (contribution.py), in the books
         elif acc in accounts.costs:
             b.costs += net
         elif acc in accounts.salaries:
             b.salaries += net
             salary_window += _d(r, "w")
         elif acc in accounts.prefinancing:
-            b.prefinancing += a
+            b.prefinancing += _d(r, "a")
         elif acc in accounts.transfer:
             b.movements -= net
-    ratio = min(max(ht_all / ttc_all, ZERO), Decimal(1)) if ttc_all > 0 else Decimal(1)
-    goods_share = min(max(goods_all / revenue_all, ZERO), Decimal(1)) if revenue_all > 0 else ZERO
-    for (start, end), cash in zip(segments, seg_cash, strict=True):
-        base = money(cash * ratio)
-        goods = money(base * goods_share)
-        day = start or end
-        for kind, part in ((RevenueKind.GOODS, goods), (RevenueKind.SERVICES, base - goods)):
-            if kind == RevenueKind.GOODS and not part:
-                continue
-            rate = rate_on(rates, activity, day, kind)
-            amount = money(part * rate / Decimal(100))
-            b.contribution_parts.append(ContributionPart(kind, rate, part, amount, start, end))
-            b.contribution += amount
-            if kind == RevenueKind.GOODS:
-                b.cashed_goods += part
-            else:
-                b.cashed_services += part
+    for c in charged:  # what the contribution was charged on, and at which rates
+        goods, services = _d(c, "goods"), _d(c, "services")
+        goods_amount = money(goods * c["goods_rate"] / Decimal(100))
+        b.cashed_goods += goods
+        b.cashed_services += services
+        for kind, base, rate, amount in (
+            (RevenueKind.GOODS, goods, c["goods_rate"], goods_amount),
+            (RevenueKind.SERVICES, services, c["services_rate"], _d(c, "amount") - goods_amount),
+        ):
+            if base or (kind == RevenueKind.SERVICES and not goods):
+                b.contribution_parts.append(
+                    ContributionPart(kind, rate, base, amount, c["start"], c["end"])
+                )
     b.prefinancing = max(b.prefinancing, ZERO)
     if policy is not None:
         b.reserve_rule = policy.reserve_rule
@@ -342,6 +327,9 @@ def fold(activity, date_from, date_to, rows, accounts, rates, segments, policy) 
         "invoiced_goods",
         "invoiced_services",
         "cashed_incl_vat",
+        "cashed_goods",
+        "cashed_services",
+        "contribution",
         "costs",
         "salaries",
         "prefinancing",

@@ -73,7 +73,7 @@ def budget(request, pk):
             "movements": selectors.movements(request.user).filter(
                 Q(source=activity) | Q(target=activity)
             )[:50],
-            "figure": [{"budget": b, "lines": explain.lines(b)}],
+            "figure": explain.figures([b]),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

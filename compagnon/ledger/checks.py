@@ -185,6 +185,20 @@ def same_entity(entities):
         yield f"Entry id {pk} is in a journal of another entity"
 
 
+@register("Every line carries its entry's date and journal")
+def lines_dated_as_their_entry(entities):
+    """The copies the budget filters on (decision 0018) equal the entry's: written once by
+    ``post_entry``, they could only drift through a raw UPDATE."""
+    rows = (
+        EntryLine.objects.filter(entry__entity__in=entities)
+        .filter(~Q(date=F("entry__date")) | ~Q(journal_id=F("entry__journal_id")))
+        .values_list("id", "entry__journal__code", "entry__year", "entry__number", "entry_id")
+        .order_by("id")
+    )
+    for pk, code, year, number, entry_id in rows.iterator():
+        yield f"Line {pk} of {_ref(code, year, number, entry_id)} has another date or journal than its entry"
+
+
 @register("No entry was recorded into a closed period")
 def closed_periods(entities):
     for lock in PeriodLock.objects.filter(entity__in=entities).order_by("id"):

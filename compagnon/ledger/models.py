@@ -259,6 +259,18 @@ class EntryLine(_Immutable, models.Model):
         verbose_name=_("client"),
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
+    # Copies of the entry's date and journal, written with the line by the posting service (entries
+    # are immutable, so they cannot drift; check_books proves it): the budget and the dashboards
+    # filter an activity's lines on them without joining the entries (docs/decisions/0018).
+    date = models.DateField(_("date"), editable=False)
+    journal = models.ForeignKey(
+        Journal,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name=_("journal"),
+    )
 
     class Meta:
         verbose_name = _("entry line")
@@ -274,6 +286,7 @@ class EntryLine(_Immutable, models.Model):
         ]
         indexes = [
             models.Index(fields=["activity", "entry"]),
+            models.Index(fields=["activity", "date"]),
             models.Index(fields=["account", "entry"]),
             models.Index(fields=["client", "entry"]),
         ]

@@ -26,6 +26,7 @@ from compagnon.audit.services import record
 from compagnon.jurisdictions import charts
 from compagnon.organisation.models import Entity
 
+from . import hooks
 from .models import (
     Account,
     Entry,
@@ -372,10 +373,12 @@ def _write(
         reversal_of=reversal_of,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    EntryLine.objects.bulk_create(
+    written = EntryLine.objects.bulk_create(
         [
             EntryLine(
                 entry=entry,
+                date=entry.date,
+                journal=journal,
                 account=account,
                 debit=spec.debit,
                 credit=spec.credit,
@@ -386,6 +389,7 @@ def _write(
             for spec, account in zip(lines, accounts, strict=True)
         ]
     )
+    hooks.after_post(entry, written)
     activities = {spec.activity.pk: spec.activity for spec in lines if spec.activity is not None}
     total = sum((spec.debit for spec in lines), ZERO)
     record(

@@ -7,9 +7,9 @@ Invoice (final or plain), in the sales journal:
     credit VAT collected per rate                           taxes (BT-117), less the deposits' VAT
 Deposit invoice: receivable / customer advances (not revenue yet) / VAT collected.
 Credit note: the mirror of an invoice.
-Then the cooperative's contribution (entity rate, per-activity override) on the revenue moves from
-the activity to the cooperative: debit contribution charge (activity) / credit contribution
-income (cooperative, no activity).
+No contribution at issue: the cooperative's contribution is charged on cash received, by the
+budget, when a payment reaches the books (compagnon/budget/contribution.py,
+docs/decisions/0017-contribution-owner.md).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from compagnon.core.formatting import number
 from compagnon.ledger import services as ledger
 
 from .calculation import money
@@ -68,12 +66,6 @@ def entry_lines(document) -> list[ledger.LineSpec]:
         add(REVENUE_ROLE, -row.taxable_amount, label=label)
         add("vat_collected", -(row.tax_amount - deposit_tax.pop(row.rate, Decimal("0"))) if row.category == "S" else Decimal("0"),
             rate=row.rate, label=label)
-    rate = document.activity.effective_contribution_rate
-    contribution = money(document.tax_exclusive * rate / Decimal(100))
-    if contribution:
-        label = _("Contribution %(rate)s%% on %(number)s") % {"rate": number(rate), "number": document.number}
-        add("contribution_charge", contribution, label=label)
-        add("contribution_income", -contribution, on_activity=False, label=label)
     return lines
 
 
@@ -83,7 +75,7 @@ def books_nothing(document) -> bool:
     The ledger only takes entries of at least two non-zero lines, so a zero invoice gets no entry
     rather than an empty one; ``ledger_checks.documents_posted_once`` expects none for it. It is
     zero when nothing was prepaid and every VAT breakdown row is zero (then every line of
-    :func:`entry_lines` is zero: receivable, revenue, VAT, contribution).
+    :func:`entry_lines` is zero: receivable, revenue, VAT).
     """
     return not document.prepaid and not any(
         row.taxable_amount or row.tax_amount for row in document.vat_breakdown.all()

@@ -340,7 +340,6 @@ class InvoiceGenerator(DocumentRows, ScaleChecks):
             cached = {
                 "units": {code: str(label) for code, label in UNIT_CHOICES},
                 "kind": {k.value: str(k.label) for k in Kind},
-                "contribution": gettext("Contribution %(rate)s%% on %(number)s"),
                 "credit_title": gettext("Credit note for invoice %(number)s"),
             }
         self._per_lang[language] = cached

@@ -449,7 +449,9 @@ ENTRY_FIELDS = [
     "posted_at",
     "created_by",
 ]
-ENTRY_LINE_FIELDS = ["entry", "account", "debit", "credit", "activity", "client", "label"]
+ENTRY_LINE_FIELDS = [
+    "entry", "account", "debit", "credit", "activity", "client", "label", "date", "journal",
+]
 
 
 INVOICE_MODELS = [

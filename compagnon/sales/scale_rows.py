@@ -4,17 +4,14 @@ VAT breakdown and ledger entries as plain tuples (mixed into ``sales.scale.Invoi
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import time
 from decimal import Decimal
 
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from compagnon.clients.models import Client
 from compagnon.core.bulk import Table
-from compagnon.core.formatting import number as format_number
 from compagnon.ledger.models import Entry, EntryLine
 from compagnon.members.models import (
     Activity,
@@ -35,7 +32,6 @@ from compagnon.sales.scale_data import (
     CREDIT_NOTE,
     D5,
     D10,
-    D100,
     DISCOUNT_AMOUNTS,
     DOCUMENT_FIELDS,
     DOCUMENT_LINE_FIELDS,
@@ -250,8 +246,6 @@ class DocumentRows:
         accounts = b.accounts
         receivable = accounts[("receivable", None)]
         revenue = accounts[(accounting.REVENUE_ROLE, None)]
-        charge = accounts[("contribution_charge", None)]
-        income = accounts[("contribution_income", None)]
         vat_accounts = {
             rate: pk for (role, rate), pk in accounts.items() if role == "vat_collected"
         }
@@ -270,6 +264,8 @@ class DocumentRows:
         dumps = json.dumps
         stats = self.stats
 
+        line_day = [None]  # the date of the entry being written, for its lines
+
         def post(
             specs, entry_id, sign, account, amount, activity, client_id, text, role, rate=None
         ):
@@ -282,7 +278,10 @@ class DocumentRows:
             else:
                 debit, credit = ZERO2, -amount
             specs.append((role, rate, debit, credit, activity, client_id, text))
-            add_entry_line((entry_id, account, debit, credit, activity, client_id, text))
+            # the line carries its entry's date and journal (ledger migration 0004)
+            add_entry_line(
+                (entry_id, account, debit, credit, activity, client_id, text, line_day[0], journal_id)
+            )
 
         for k in range(n):
             slot = first_slot + k
@@ -584,6 +583,7 @@ class DocumentRows:
             specs = []
 
             head = (specs, entry_id, sign)
+            line_day[0] = date_iso(d)
             post(*head, receivable, payable, a.id, client[0], label, "receivable")
             for c in totals.categories:
                 post(*head, revenue, -c.taxable, a.id, None, label, "revenue_services")
@@ -591,11 +591,7 @@ class DocumentRows:
                 post(
                     *head, vat_accounts.get(c.rate), tax, a.id, None, label, "vat_collected", c.rate
                 )
-            contribution = money(tax_exclusive * a.rate / D100)
-            if contribution:
-                text = labels["contribution"] % {"rate": _rate_text(language, a.rate), "number": number}
-                post(*head, charge, contribution, a.id, None, text, "contribution_charge")
-                post(*head, income, -contribution, None, None, text, "contribution_income")
+            # no contribution at issue: the budget charges it on cash received (decision 0017)
             entry_number = entry_counters.get(year, 0) + 1
             entry_counters[year] = entry_number
             entry_last[year] = d
@@ -676,10 +672,3 @@ class DocumentRows:
         return [
             (t.model, t.names, t.rows) for t in (docs, doc_lines, vat_rows, entries, entry_lines)
         ]
-
-
-@functools.lru_cache(maxsize=64)
-def _rate_text(language: str, rate: Decimal) -> str:
-    """The contribution rate as sales.accounting prints it in ``language`` ("10", "7,5")."""
-    with translation.override(language):
-        return format_number(rate)

@@ -14,7 +14,7 @@ def activity_budget(context, activity):
         b = selectors.activity_budget(request.user, activity.pk)
     except activity.DoesNotExist:
         return {"budgets": []}
-    return {"budgets": [{"budget": b, "lines": explain.lines(b)}], "request": request}
+    return {"budgets": explain.figures([b]), "request": request}
 
 
 @register.inclusion_tag("budget/_figure.html", takes_context=True)
@@ -25,7 +25,15 @@ def my_budgets(context):
     request = context["request"]
     budgets = selectors.my_budgets(request.user)
     return {
-        "budgets": [{"budget": b, "lines": explain.lines(b)} for b in budgets],
+        "budgets": explain.figures(budgets),
         "show_name": len(budgets) > 1,
         "request": request,
     }
+
+
+@register.simple_tag
+def budget_figures(items, show_name=False, open=False, page=False):
+    """The figures of ``budget/_figure.html`` (see ``explain.figures_html``)."""
+    from .. import explain
+
+    return explain.figures_html(items, show_name=show_name, open=open, page=page)

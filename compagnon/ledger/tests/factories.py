@@ -59,21 +59,15 @@ def books(entity):
 def sale_lines(
     activity, *, net: Decimal, rate: Decimal = STANDARD_RATE, client=None
 ) -> list[LineSpec]:
-    """What sales posts for an invoice: receivable / revenue / VAT, then the contribution moving
-    from the activity to the cooperative."""
+    """What sales posts for an invoice: receivable / revenue / VAT (the contribution is charged
+    when the invoice is paid: budget/contribution.py)."""
     vat = money(net * rate / 100)
-    contribution = money(net * activity.effective_contribution_rate / 100)
     lines = [
         LineSpec(role="receivable", debit=net + vat, activity=activity, client=client),
         LineSpec(role="revenue_services", credit=net, activity=activity),
     ]
     if vat:
         lines.append(LineSpec(role="vat_collected", rate=rate, credit=vat, activity=activity))
-    if contribution:
-        lines += [
-            LineSpec(role="contribution_charge", debit=contribution, activity=activity),
-            LineSpec(role="contribution_income", credit=contribution),
-        ]
     return lines
 
 

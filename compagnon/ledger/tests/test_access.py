@@ -59,10 +59,12 @@ def test_a_member_sees_every_line_and_the_figures_of_their_activity(client, coop
     page = client.get(f"/activities/{coop['activity_a'].pk}/accounts/")
     assert page.status_code == 200
     figures = page.context["figures"]
-    assert figures["revenue"] == D("1000.00") and figures["contribution"] == D("100.00")
+    # the contribution (10 %) is charged on what was cashed: 500.00 without VAT of the 600.00 paid
+    assert figures["revenue"] == D("1000.00") and figures["contribution"] == D("50.00")
     assert figures["vat_collected"] == D("200.00") and figures["receivables_open"] == D("600.00")
-    assert figures["result"] == D("900.00") and figures["treasury"] == D("600.00")
-    assert page.context["page"].paginator.count == 6  # 4 lines of the sale + 2 of the payment
+    assert figures["result"] == D("950.00") and figures["treasury"] == D("600.00")
+    # 3 lines of the sale + 2 of the payment + the contribution charged on it (activity's side)
+    assert page.context["page"].paginator.count == 6
     body = page.content.decode()
     assert "Copropriété Les Tilleuls" in body and "Customers" in body and "1,200.00" in body
 
@@ -80,7 +82,7 @@ def test_a_member_gets_404_on_another_members_activity_accounts_page_and_api(cli
     assert mine["revenue"] == "1000.00" and mine["activity"] == coop["activity_a"].pk
     # entries: only those touching my activity, even when asking for another one
     listed = client.get("/api/v1/ledger/entries/", **headers).json()["results"]
-    assert len(listed) == 2
+    assert len(listed) == 3  # the sale, the payment, the contribution charged on the payment
     assert all(
         line["activity"] in (coop["activity_a"].pk, None) for e in listed for line in e["lines"]
     )
@@ -103,14 +105,15 @@ def test_accountants_read_the_journal_of_their_entity_only(client, coop):
     accountant = staff(Role.ACCOUNTANT, entity)
     client.force_login(accountant)
     page = client.get(f"/ledger/{entity.pk}/journal/")
-    assert page.status_code == 200 and page.context["page"].paginator.count == 3
+    # two sales and a payment, and the contribution charged on the payment
+    assert page.status_code == 200 and page.context["page"].paginator.count == 4
     assert "does not balance" not in page.content.decode()
     assert client.get(f"/ledger/{foreign.pk}/journal/").status_code == 404
     assert client.get(f"/ledger/{foreign.pk}/lock/").status_code == 404
     filtered = client.get(f"/ledger/{entity.pk}/journal/?journal=BQ")
-    assert filtered.context["page"].paginator.count == 1
+    assert filtered.context["page"].paginator.count == 2  # the payment and, beside it, its contribution
     by_account = client.get(f"/ledger/{entity.pk}/journal/?account=7088")
-    assert by_account.context["page"].paginator.count == 2
+    assert by_account.context["page"].paginator.count == 1
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     empty = client.get(f"/ledger/{entity.pk}/journal/?date_from={tomorrow:%Y-%m-%d}")
     assert empty.context["page"].paginator.count == 0
@@ -157,7 +160,8 @@ def test_every_member_sees_the_cooperative_figures_and_outsiders_do_not(client, 
     assert page.status_code == 200
     figures = page.context["figures"]
     assert figures["activities_revenue"] == D("1050.00")
-    assert figures["contributions"] == D("105.00") and figures["cooperative_result"] == D("105.00")
+    # charged on cash received only: activity B's invoice is not paid yet
+    assert figures["contributions"] == D("50.00") and figures["cooperative_result"] == D("50.00")
     assert figures["invoicing_activities"] == 2
     assert client.get(f"/ledger/{coop['foreign_entity'].pk}/figures/").status_code == 404
     assert client.get(f"/ledger/{entity.pk}/figures/?year=abc").status_code == 400  # core.params rule

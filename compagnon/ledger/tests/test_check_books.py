@@ -62,7 +62,7 @@ def test_a_tampered_line_is_reported_and_the_command_fails(sound_books):
         EntryLine.objects.filter(pk=line.pk).update(credit=line.credit)
     assert error is not None and "problem(s) found" in str(error)
     assert f"VT-{entries[1].year}-00002 (id {entries[1].pk}) does not balance" in output
-    assert "debit 325.65, credit 275.65" in output
+    assert "debit 300.60, credit 250.60" in output
     assert f"Activity {activity.pk}: revenue" not in output  # figures still equal their lines
 
 
@@ -83,6 +83,17 @@ def test_an_account_of_another_entity_is_reported(sound_books):
     EntryLine.objects.filter(pk=line.pk).update(account=foreign_bank)
     output, error = run()
     assert error is not None and "belongs to another entity" in output
+
+
+def test_lines_carry_their_entry_date_and_journal_and_a_drift_is_reported(sound_books):
+    entity, activity, entries = sound_books
+    line = entries[0].lines.first()
+    assert (line.date, line.journal_id) == (entries[0].date, entries[0].journal_id)
+    other_day = entries[0].date.replace(day=1 if entries[0].date.day > 1 else 2)
+    EntryLine.objects.filter(pk=line.pk).update(date=other_day)  # behind the services' back
+    output, error = run()
+    assert error is not None
+    assert f"Line {line.pk} of VT-" in output and "another date or journal than its entry" in output
 
 
 def test_other_contexts_plug_in_their_own_checks(sound_books):

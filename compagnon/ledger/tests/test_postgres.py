@@ -42,7 +42,7 @@ def raw_entry(entity, number, lines):
     cash = Account.objects.get(entity=entity, role="cash")
     EntryLine.objects.bulk_create(
         [
-            EntryLine(entry=entry, account=a, debit=d, credit=c)
+            EntryLine(entry=entry, date=entry.date, journal=journal, account=a, debit=d, credit=c)
             for a, d, c in zip((bank, cash, bank), *lines, strict=False)
         ]
     )
@@ -92,3 +92,32 @@ def test_the_service_posts_through_the_trigger(entity):
         lines=[LineSpec(role="bank", debit=D("3.30")), LineSpec(role="cash", credit=D("3.30"))],
     )
     assert Entry.objects.get(pk=entry.pk).lines.count() == 2
+
+
+def test_many_entries_leave_one_setting_behind_and_each_is_still_checked(entity):
+    """A long-lived connection must not gain a custom setting per posted entry (PostgreSQL keeps
+    each name for the session and walks them all at every transaction end)."""
+    posted = []
+    for day in range(1, 6):
+        with transaction.atomic():
+            posted.append(post_entry(
+                actor=None,
+                entity=entity,
+                journal_code="OD",
+                date=datetime.date(2026, 1, day),
+                label=f"Day {day}",
+                lines=[LineSpec(role="bank", debit=D("1.00")), LineSpec(role="cash", credit=D("1.00"))],
+            ).pk)
+    with connection.cursor() as cursor:
+        # a custom setting once set stays in the session with an empty value; never set, it is NULL
+        cursor.execute(
+            "SELECT count(*) FROM unnest(%s::bigint[]) AS eid "
+            "WHERE current_setting('ledger.checked_' || eid, true) IS NOT NULL",
+            [posted],
+        )
+        assert cursor.fetchone()[0] == 0
+    # two entries in one transaction, the second unbalanced: the memo of the first does not hide it
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        raw_entry(entity, 901, ((D("2.00"), D("0")), (D("0"), D("2.00"))))
+        raw_entry(entity, 902, ((D("2.00"), D("0")), (D("0"), D("1.00"))))
+    assert not Entry.objects.filter(number__in=(901, 902)).exists()

@@ -64,6 +64,8 @@ def test_issuing_numbers_freezes_books_and_archives_the_pdf(gardener, django_cap
     assert sum(line.debit for line in lines) == sum(line.credit for line in lines) > 0
     receivable = [line for line in lines if line.client_id == client.pk]
     assert [line.debit for line in receivable] == [D("207.05")]
+    # no contribution at issue: the budget charges it when the client pays (decision 0017)
+    assert not [line for line in lines if line.account.role.startswith("contribution")]
 
 
 def test_the_issued_document_keeps_printing_what_it_printed(gardener, django_capture_on_commit_callbacks):
