@@ -17,6 +17,16 @@ Scope rules
 
 Objects outside the scope are *invisible* (views answer 404, not 403); visible objects a user may
 not change answer 403.
+
+Cost per request
+----------------
+``scope_for`` reads the member row and the role assignments once per request (kept on the user
+object) and, when the default cache is shared and fast (Redis, or an explicit ``PERMISSION_CACHE``),
+keeps the ``Scope`` there between requests too: one cache read instead of two queries on every
+request. Saving or deleting a ``Member`` or a ``RoleAssignment`` drops the user's entry (now and
+again after commit, so a concurrent request cannot put the old rows back); entries expire after
+``SCOPE_CACHE_SECONDS`` anyway. The activity rules (``is_activity_holder``, ``is_activity_worker``)
+read the user's memberships once per request (one query) however many objects a page checks.
 """
 
 from __future__ import annotations
@@ -24,7 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from compagnon.accounts.models import Role, RoleAssignment
 from compagnon.audit.models import AuditEvent
@@ -102,13 +116,22 @@ class Scope:
 ANONYMOUS = Scope()
 
 
-def scope_for(user) -> Scope:
-    """The user's scope, cached on the user object for the rest of the request."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ANONYMOUS
-    cached = getattr(user, "_compagnon_scope", None)
-    if cached is not None:
-        return cached
+SCOPE_CACHE_SECONDS = 300
+_SCOPE_KEY = "perm:scope:v1:{}"
+
+
+def _shared_cache():
+    """The cache that keeps scopes between requests, or None: Redis (the production cache), or
+    whatever ``PERMISSION_CACHE`` names (``""`` turns it off). Not the database cache: a read there
+    is a query, no cheaper than the two it would save."""
+    alias = getattr(settings, "PERMISSION_CACHE", None)
+    if alias is None:
+        backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+        alias = "default" if backend.endswith("RedisCache") else ""
+    return caches[alias] if alias else None
+
+
+def _compute_scope(user) -> Scope:
     member = (
         Member.objects.filter(user_id=user.pk)
         .values("id", "entity_id", "office_id", "status")
@@ -135,7 +158,7 @@ def scope_for(user) -> Scope:
             accountant.add(ra["entity_id"])
         elif ra["role"] == Role.ADMIN:
             admin.add(ra["entity_id"])
-    scope = Scope(
+    return Scope(
         user_id=user.pk,
         member_id=member["id"] if member else None,
         member_entity_id=member["entity_id"] if member else None,
@@ -148,14 +171,80 @@ def scope_for(user) -> Scope:
         admin_entities=frozenset(admin),
         advisor_entities=frozenset(advisor_entities),
     )
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request (and in the shared
+    cache between requests, see the module's docstring)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_compagnon_scope", None)
+    if cached is not None:
+        return cached
+    shared = _shared_cache()
+    scope = shared.get(_SCOPE_KEY.format(user.pk)) if shared is not None else None
+    if not isinstance(scope, Scope) or scope.user_id != user.pk:
+        scope = _compute_scope(user)
+        if shared is not None:
+            shared.set(_SCOPE_KEY.format(user.pk), scope, SCOPE_CACHE_SECONDS)
     user._compagnon_scope = scope
     return scope
 
 
+def _drop_shared_scope(user_id) -> None:
+    shared = _shared_cache()
+    if shared is None or user_id is None:
+        return
+    key = _SCOPE_KEY.format(user_id)
+    shared.delete(key)
+    transaction.on_commit(lambda: shared.delete(key))
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope (after a role or membership change in the same request)."""
-    if hasattr(user, "_compagnon_scope"):
-        del user._compagnon_scope
+    """Drop the cached scope and memberships (after a role or membership change in the same request)."""
+    for name in ("_compagnon_scope", "_compagnon_memberships"):
+        if hasattr(user, name):
+            delattr(user, name)
+    _drop_shared_scope(getattr(user, "pk", None))
+
+
+def _scope_rows_changed(sender, instance, **kwargs) -> None:
+    _drop_shared_scope(getattr(instance, "user_id", None))
+
+
+for _model in (Member, RoleAssignment):
+    post_save.connect(_scope_rows_changed, sender=_model, dispatch_uid=f"scope-{_model.__name__}-saved")
+    post_delete.connect(_scope_rows_changed, sender=_model, dispatch_uid=f"scope-{_model.__name__}-deleted")
+
+
+_membership_changes = [0]  # bumped by every membership saved or deleted in this process
+
+
+def _membership_changed(sender, **kwargs) -> None:
+    _membership_changes[0] += 1
+
+
+post_save.connect(_membership_changed, sender=ActivityMembership, dispatch_uid="scope-membership-saved")
+post_delete.connect(_membership_changed, sender=ActivityMembership, dispatch_uid="scope-membership-deleted")
+
+
+def _memberships(user) -> dict[int, str]:
+    """{activity id: role} of the user's memberships, read once per request: kept on the user
+    object until a membership is saved or deleted in this process (or ``forget_scope``)."""
+    cached = getattr(user, "_compagnon_memberships", None)
+    if cached is None or cached[0] != _membership_changes[0]:
+        s = scope_for(user)
+        roles = (
+            dict(
+                ActivityMembership.objects.filter(member_id=s.member_id).values_list(
+                    "activity_id", "role"
+                )
+            )
+            if s.member_id is not None
+            else {}
+        )
+        cached = user._compagnon_memberships = (_membership_changes[0], roles)
+    return cached[1]
 
 
 # --- scoping selectors: every user-facing queryset starts here --------------------------------
@@ -230,26 +319,14 @@ def audit_events(user) -> QuerySet[AuditEvent]:
 def is_activity_holder(user, activity: Activity | None) -> bool:
     if activity is None:
         return False
-    s = scope_for(user)
-    return (
-        s.member_active
-        and ActivityMembership.objects.filter(
-            activity_id=activity.pk, member_id=s.member_id, role=ActivityRole.HOLDER
-        ).exists()
-    )
+    return scope_for(user).member_active and _memberships(user).get(activity.pk) == ActivityRole.HOLDER
 
 
 @rules.predicate
 def is_activity_worker(user, activity: Activity | None) -> bool:
     if activity is None:
         return False
-    s = scope_for(user)
-    return (
-        s.member_active
-        and ActivityMembership.objects.filter(
-            activity_id=activity.pk, member_id=s.member_id
-        ).exists()
-    )
+    return scope_for(user).member_active and activity.pk in _memberships(user)
 
 
 def _entity_id(obj) -> int | None:

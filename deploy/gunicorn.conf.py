@@ -54,7 +54,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 # for the waits production adds: PostgreSQL on another machine, files streamed from S3
 # (STORAGE_URL), keep-alive connections (the sync worker closes each one); a request waiting then
 # holds a thread, not a whole 300 MB process. Not 4: no better in the same measurement, and every
-# thread keeps its own PostgreSQL connection (workers x threads; mind max_connections).
+# thread keeps its own PostgreSQL connection (workers x threads; mind max_connections). Rechecked
+# with the load bench's whole mix (2026-12-06, 50 members, machine shared): 3 workers x 4 threads
+# used 49 ms of CPU per page against 40 ms for 5 x 2, and 43 against 54 ms per autosave: no setting
+# wins beyond the noise, so the defaults stay. Since drafts' PDFs are rendered by the task worker
+# (docs/decisions/0016), no web request computes for long: nothing here needs more threads to stay
+# responsive behind a slow one.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 

@@ -34,3 +34,58 @@ def editor_form(account: dict, variant: int, *, quote: bool) -> dict:
     if quote:
         form["valid_until"] = ""
     return form
+
+
+def form_fields(html: str, action: str) -> dict:
+    """The fields a browser would post from the form of ``html`` whose action ends with ``action``:
+    inputs (text, email, hidden; checked radios), textareas, selects' selected option. Buttons are
+    left out: the caller adds the one it presses."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside = False
+            self.fields: dict[str, str] = {}
+            self.textarea: str | None = None
+            self.select: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = (a.get("action") or "").endswith(action)
+            elif not self.inside:
+                return
+            elif tag == "input" and a.get("name"):
+                kind = (a.get("type") or "text").lower()
+                if kind in ("radio", "checkbox"):
+                    if "checked" in a:
+                        self.fields[a["name"]] = a.get("value") or "on"
+                elif kind not in ("submit", "button", "file"):
+                    self.fields.setdefault(a["name"], a.get("value") or "")
+            elif tag == "textarea" and a.get("name"):
+                self.textarea = a["name"]
+                self.fields[self.textarea] = ""
+            elif tag == "select" and a.get("name"):
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                self.fields[self.select] = a.get("value") or ""
+
+        def handle_data(self, data):
+            if self.inside and self.textarea:
+                self.fields[self.textarea] += data
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+    parser = Form()
+    parser.feed(html)
+    message = parser.fields.get("message")
+    if message is not None and message.startswith("\n"):  # HTML drops a textarea's first newline
+        parser.fields["message"] = message[1:]
+    return parser.fields

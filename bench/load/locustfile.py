@@ -37,7 +37,7 @@ import gevent
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.load.forms import editor_form, lines
+from bench.load.forms import editor_form, form_fields, lines
 
 USERS_FILE = os.environ.get("BENCH_LOAD_USERS", "var/bench/load/users.json")
 THINK = between(1, 5)  # seconds between two actions of one member
@@ -104,9 +104,10 @@ class _Base(FastHttpUser):
         self.variant = random.randrange(12)
 
     def expect(self, method: str, path: str, name: str, status: int | tuple = 200, *,
-               location: str | None = None, content_type: str | None = None, **kwargs):
+               location: str | None = None, content_type: str | None = None, check=None, **kwargs):
         """One request; a failure unless the status (and the redirect target or the content type)
-        is the one expected. Returns the response (None on a connection error)."""
+        is the one expected and ``check(response)``, if given, returns no complaint. Returns the
+        response (None on a connection error)."""
         statuses = status if isinstance(status, tuple) else (status,)
         kwargs["headers"] = self._headers(kwargs.get("headers"))
         with self.client.request(method, path, name=name, catch_response=True, allow_redirects=False,
@@ -127,6 +128,10 @@ class _Base(FastHttpUser):
             if content_type and not (response.headers.get("Content-Type") or "").startswith(content_type):
                 response.failure(f"content type {response.headers.get('Content-Type')}")
                 return response
+            complaint = check(response) if check is not None else None
+            if complaint:
+                response.failure(complaint)
+                return response
             response.success()
             return response
 
@@ -137,8 +142,8 @@ class _Base(FastHttpUser):
 
 class Member(_Base):
     """A member at work in the browser: about 17 actions a minute (think time 1–5 s), pages mostly,
-    an autosave in five, a PDF in twenty; one action in 46 issues an invoice (a flow of five
-    requests over 5–10 s), about one invoice every three minutes per member at work."""
+    an autosave in five, a PDF in twenty; one action in 46 issues and sends an invoice (a flow of
+    seven requests over 6–12 s), about one invoice every three minutes per member at work."""
 
     weight = 4
 
@@ -222,14 +227,40 @@ class Member(_Base):
     @task(2)
     @session
     def pdf_draft(self):
-        self.expect("GET", f"/documents/{self.account['draft']}/pdf/", "PDF, draft preview",
-                    content_type="application/pdf")
+        """"Download draft PDF": the PDF when it is ready, else the HTML preview that reloads itself
+        every few seconds until the task worker has rendered it (docs/decisions/0016), as a browser
+        follows it: at most 8 reloads."""
+        url = f"/documents/{self.account['draft']}/pdf/"
+
+        def pdf_or_reload(response):
+            if (response.headers.get("Content-Type") or "").startswith("application/pdf"):
+                return None
+            if re.search(rb'http-equiv="refresh" content="\d+', response.content or b""):
+                return None
+            return f"neither a PDF nor a page that reloads: {response.headers.get('Content-Type')}"
+
+        response = self.expect("GET", url, "PDF, draft preview", check=pdf_or_reload)
+        for attempt in range(8):
+            if response is None or response.status_code != 200:
+                return
+            refresh = re.search(rb'http-equiv="refresh" content="(\d+)', response.content or b"")
+            if (response.headers.get("Content-Type") or "").startswith("application/pdf") or not refresh:
+                return
+            gevent.sleep(int(refresh.group(1)))
+            last = attempt == 7
+            response = self.expect("GET", url, "PDF, draft preview (reload)",
+                                   check=(lambda r: None if (r.headers.get("Content-Type") or "").startswith(
+                                       "application/pdf") else "no PDF after 8 reloads") if last else pdf_or_reload)
 
     @task(1)
     @session
     def issue_invoice(self):
-        """New invoice for one of the member's clients, two lines typed (one autosave), the confirm
-        page, the real issue, then the document page."""
+        """The member's real flow for an invoice: "New invoice" for one of their clients (the browser
+        follows to the editor), two lines typed (one autosave), "Issue and send…" (the editor's
+        form posted to the issue URL, which saves it and goes on to the portal's send page), the
+        send page, its form posted as the page has it: three in four by email to the address the
+        page proposes, the others "handed over without email" (also when no address is known),
+        then the document page."""
         client = random.choice(self.account["clients"])
         response = self.post("/documents/new/", "new invoice",
                              {"kind": "invoice", "activity": self.account["activity"], "client": client},
@@ -240,19 +271,30 @@ class Member(_Base):
         if not match:
             return
         pk = match.group(1)
+        self.expect("GET", f"/documents/{pk}/", "editor (new invoice)")
         self.think(2, 5)
         self.variant += 1
-        saved = self.post(f"/documents/{pk}/autosave/", "autosave (htmx)",
-                          editor_form(self.account, self.variant, quote=False),
+        form = editor_form(self.account, self.variant, quote=False)
+        saved = self.post(f"/documents/{pk}/autosave/", "autosave (htmx)", form,
                           headers={"HX-Request": "true", "HX-Target": "totals",
                                    "HX-Current-URL": f"{self._origin}/documents/{pk}/"})
         if saved is None or saved.status_code != 200:
             return
         self.think(1, 3)
-        self.expect("GET", f"/documents/{pk}/issue/", "issue: confirm page")
+        send_url = f"/documents/{pk}/email/"
+        going = self.post(f"/documents/{pk}/issue/", "issue and send… (editor)", form, 302,
+                          location=re.escape(send_url) + "$")
+        if going is None or going.status_code != 302:
+            return
+        page = self.expect("GET", send_url, "send page")
+        if page is None or page.status_code != 200:
+            return
+        fields = form_fields(page.content.decode("utf-8", "replace"), send_url)
+        fields.pop("csrfmiddlewaretoken", None)  # self.post adds the current one
+        if random.random() < 0.25 or not fields.get("to"):
+            fields["action"] = "none"  # "Issue and mark as sent without emailing"
         self.think(1, 2)
-        issued = self.post(f"/documents/{pk}/issue/", "issue", {"confirm": "1"},
-                           302, location=rf"/documents/{pk}/$")
+        issued = self.post(send_url, "issue and send", fields, 302, location=rf"/documents/{pk}/$")
         if issued is not None and issued.status_code == 302:
             self.think(0.5, 1.5)
             self.expect("GET", f"/documents/{pk}/", "document page")

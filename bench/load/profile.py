@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=10)
     p.add_argument("--cprofile", default="", help="endpoint name to profile with cProfile")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--queries", action="store_true", help="list the SQL of each endpoint (first 150 characters)")
     args = p.parse_args(argv)
 
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_ENV="development", DEBUG="0",
@@ -116,8 +117,11 @@ def main(argv=None) -> int:
         print(f"{name:<22} {response.status_code:>6} {cpu[len(cpu) // 2]:>8.1f} {pg} {wall[len(wall) // 2]:>8.1f} "
               f"{len(queries):>8} {sql_ms:>7.1f}  "
               + (f"{float(slowest['time']) * 1000:.1f} ms {' '.join(slowest['sql'].split())[:110]}" if slowest else ""))
+        if args.queries:
+            for q in queries:
+                print(f"    {float(q['time']) * 1000:5.1f} ms  {' '.join(q['sql'].split())[:150]}")
         if args.cprofile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.thread_time)  # CPU, not the waits for PostgreSQL
             profiler.enable()
             for _ in range(args.repeat):
                 call()

@@ -16,8 +16,9 @@ ROUTES = [
     ("GET", r"/activities/\d+/money/", "money page"),
     ("POST", r"/documents/\d+/autosave/", "autosave (htmx)"),
     ("POST", r"/documents/new/", "new invoice"),
-    ("GET", r"/documents/\d+/issue/", "issue: confirm page"),
-    ("POST", r"/documents/\d+/issue/", "issue"),
+    ("POST", r"/documents/\d+/issue/", "issue and send… (editor)"),
+    ("GET", r"/documents/\d+/email/", "send page"),
+    ("POST", r"/documents/\d+/email/", "issue and send"),
     ("GET", r"/api/v1/documents/", "API documents list"),
     ("POST", r"/api/v1/documents/", "API create draft"),
     ("GET", r"/api/v1/documents/\d+/", "API document"),
@@ -32,23 +33,31 @@ _DOC = re.compile(r"/documents/(\d+)/(pdf/)?$")
 # endpoint classes for the sizing (docs/sizing.md)
 CLASSES = {
     "page": {"home", "documents list", "clients list", "document page", "editor (draft)", "money page",
-             "issue: confirm page", "login page"},
-    "autosave / small write": {"autosave (htmx)", "new invoice", "API create draft"},
-    "issue": {"issue", "API issue"},
+             "editor (new invoice)", "send page", "login page"},
+    "autosave / small write": {"autosave (htmx)", "new invoice", "issue and send… (editor)", "API create draft"},
+    "issue": {"issue and send", "API issue"},
     "PDF download (archived)": {"PDF, issued", "API PDF, issued"},
-    "PDF draft preview": {"PDF, draft preview"},
+    "PDF draft preview": {"PDF, draft preview", "PDF, draft preview (reload)"},
     "API read": {"API documents list", "API document", "API clients list"},
     "login (PBKDF2)": {"login"},
 }
-ISSUE_NAMES = ("POST issue", "POST API issue")
+ISSUE_NAMES = ("POST issue and send", "POST API issue")
 
 
-def classify(method: str, path: str, drafts: set[int]) -> str:
+def classify(method: str, path: str, drafts: set[int], fresh: dict[int, int] | None = None,
+             new_after: int | None = None) -> str:
+    """The locustfile's name of a request the server logged. A document created during the stage
+    (id above ``new_after``) is first opened in the editor, then, once issued, as its page:
+    ``fresh`` counts the GETs seen of each (call in the order the server answered)."""
     m = _DOC.match(path)
     if m and method == "GET":
-        draft = int(m.group(1)) in drafts
+        pk = int(m.group(1))
+        draft = pk in drafts
         if m.group(2):
             return "PDF, draft preview" if draft else "PDF, issued"
+        if not draft and new_after is not None and fresh is not None and pk > new_after:
+            fresh[pk] = fresh.get(pk, 0) + 1
+            return "editor (new invoice)" if fresh[pk] == 1 else "document page"
         return "editor (draft)" if draft else "document page"
     for method_, pattern, name in _ROUTES:
         if method == method_ and pattern.match(path):
@@ -56,9 +65,10 @@ def classify(method: str, path: str, drafts: set[int]) -> str:
     return "other"
 
 
-def server_requests(log_dir: Path, start: float, end: float, drafts: set[int]) -> dict:
+def server_requests(log_dir: Path, start: float, end: float, drafts: set[int],
+                    new_after: int | None = None) -> dict:
     """Per endpoint: requests the web processes served in [start, end] and their CPU (ms)."""
-    out: dict[str, list[float]] = {}
+    rows = []
     for f in sorted(log_dir.glob("requests-*.tsv")):
         for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
             parts = line.split("\t")
@@ -70,7 +80,11 @@ def server_requests(log_dir: Path, start: float, end: float, drafts: set[int]) -
             except ValueError:
                 continue
             if start <= t <= end:
-                out.setdefault(classify(method, path, drafts), []).append(float(cpu))
+                rows.append((t, method, path, float(cpu)))
+    out: dict[str, list[float]] = {}
+    fresh: dict[int, int] = {}
+    for _t, method, path, cpu in sorted(rows):
+        out.setdefault(classify(method, path, drafts, fresh, new_after), []).append(cpu)
     return out
 
 

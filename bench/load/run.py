@@ -1,6 +1,7 @@
 """The load bench: the production server under 50, then 150 simulated members, and what they left.
 
     .venv/bin/python -m bench load                      # ~7 minutes, everything on 127.0.0.1
+    .venv/bin/python -m bench load --stages 50 --seconds 30 --reuse   # again on the same data (~2 min)
     .venv/bin/python -m bench load --cluster DIR        # through bench/cluster.sh's balancer
     .venv/bin/python -m bench load --cluster DIR --smoke
 
@@ -65,6 +66,10 @@ def parse_args(argv):
                    "(repeatable; for experiments)")
     p.add_argument("--cluster", default="", help="a directory prepared by bench/cluster.sh: run through it")
     p.add_argument("--smoke", action="store_true", help="with --cluster: start, one request, one login, stop")
+    p.add_argument("--reuse", action="store_true",
+                   help="keep the database and the accounts of the previous run (no reset, no seeding: "
+                   "minutes saved between two measurements of the server; the integrity checks still "
+                   "cover what each stage adds)")
     p.add_argument("--kill-at", type=float, default=30.0,
                    help="with --cluster: seconds into the last stage's measure when web1 is killed (default 30)")
     return p.parse_args(argv)
@@ -232,10 +237,17 @@ def _run(args) -> int:
         for key in ("STORAGE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
             if cluster.get(key):
                 common[key] = cluster[key]
-    print(f"bench load: database {_redact(admin_url)} (recreated)"
+    print(f"bench load: database {_redact(admin_url)} ({'kept' if args.reuse else 'recreated'})"
           + (f", app through {_redact(app_url)}" if app_url != admin_url else "")
           + f", cache {cache or 'database'}" + (f", files {cluster.get('STORAGE_URL')}" if cluster else ""), flush=True)
-    reset_database(admin_url)
+    users_file = out / "users.json"
+    reuse = args.reuse and users_file.exists() and not args.smoke
+    if not reuse:
+        reset_database(admin_url)
+    if not harfbuzz_subset():
+        print("  WARNING: libharfbuzz-subset0 is missing (docs/production.md): WeasyPrint subsets fonts with "
+              "fontTools, every PDF costs about four times the CPU (Debian/Ubuntu: apt-get install "
+              "libharfbuzz-subset0)", flush=True)
 
     # --- prepare, with development settings in this process ---------------------------------------
     os.environ.update(app_env(common, production=False))
@@ -256,6 +268,11 @@ def _run(args) -> int:
 
     if args.smoke:
         accounts = smoke_account(out)
+    elif reuse:
+        accounts = json.loads(users_file.read_text())
+        if len(accounts["members"]) + len(accounts["api"]) < biggest:
+            raise SystemExit(f"bench load --reuse: {users_file} has accounts for fewer than {biggest} members")
+        print(f"  reusing the database and {users_file.relative_to(ROOT)} of the previous run", flush=True)
     else:
         prepare.seed(members=args.scale_members, invoices=args.scale_invoices, seed=args.seed,
                      log=lambda s: print(s, flush=True))
@@ -305,7 +322,7 @@ def _run(args) -> int:
         workers.append(servers.start(f"worker{i}", nice + servers.worker_command(), prod, out / f"worker{i}.log"))
     t = time.perf_counter()
     for port, web in zip(ports, webs, strict=True):
-        servers.wait_http(f"http://127.0.0.1:{port}/healthz", 90, web)
+        servers.wait_http(f"http://127.0.0.1:{port}/healthz", 300, web)  # each worker compiles its rule sets (minutes on a busy machine)
     host = f"http://127.0.0.1:{cluster['HAPROXY_PORT']}" if cluster else f"http://127.0.0.1:{ports[0]}"
     if cluster:
         servers.wait_http(f"{host}/healthz", 30)
@@ -360,7 +377,8 @@ def _run(args) -> int:
         result = json.loads(stage_out.read_text())
         steady = result["steady"]
         start = steady["started_at"]
-        server = report.server_requests(request_log, start, start + steady["seconds"] + steady["stop_seconds"], drafts)
+        server = report.server_requests(request_log, start, start + steady["seconds"] + steady["stop_seconds"], drafts,
+                                        new_after=since["max_id"])
         report.ramp_line(result)
         rows = report.endpoint_table(result, server, f"{users} members: per endpoint (ms; CPU = web process CPU "
                                      f"per request, server side)")
@@ -447,6 +465,15 @@ def collect_static(prod_env: dict) -> bool:
                    check=True)
     stamp.write_text(digest.hexdigest())
     return True
+
+
+def harfbuzz_subset() -> bool:
+    """Whether WeasyPrint finds HarfBuzz's subsetter (else fontTools, ~4x slower per PDF)."""
+    try:
+        from weasyprint.text.ffi import harfbuzz_subset as library
+    except Exception:  # noqa: BLE001 - WeasyPrint cannot load at all: the run says so later
+        return True
+    return library is not None
 
 
 def pids_of(cluster: dict, name: str) -> list[int]:

@@ -233,7 +233,9 @@ def panel(user, document, *, today: datetime.date | None = None) -> dict:
                                     terms=rows[0].step.plan.terms if rows else None)
     return {"items": items, "is_open": is_open, "closed_reason": base.REASONS.get(base.closed_reason(document), ""),
             "has_pending": any(a.state in PENDING for a in rows), "now_claim": now_claim,
-            "announced_through": base.announced_through()}
+            # shown only next to a scheduled or approved step: no query for the others
+            "announced_through": (base.announced_through() if any(
+                a.state in (ActionState.SCHEDULED, ActionState.APPROVED) for a in rows) else None)}
 
 
 def actions_awaiting_ok(user, activity_ids) -> QuerySet[AutomatedAction]:

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 from .models import Notification
+from .selectors import UNREAD_KEY
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,27 @@ class Message:
     body: object = ""
     url: str = ""
     key: str = ""
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """Drop the cached unread counts of these people (now, and again at commit: a page read in
+    between would cache the old count)."""
+    from compagnon.permissions import _shared_cache
+
+    shared = _shared_cache()
+    keys = [UNREAD_KEY.format(pk) for pk in set(user_ids) if pk is not None]
+    if shared is None or not keys:
+        return
+    shared.delete_many(keys)
+    transaction.on_commit(lambda: shared.delete_many(keys))
+
+
+def _notification_changed(sender, instance, **kwargs) -> None:
+    forget_unread([instance.user_id])
+
+
+post_save.connect(_notification_changed, sender=Notification, dispatch_uid="notification-saved")
+post_delete.connect(_notification_changed, sender=Notification, dispatch_uid="notification-deleted")
 
 
 def _text(value) -> str:
@@ -43,6 +66,7 @@ def notify_many(messages: Iterable[Message], *, batch_size: int = 1000) -> int:
             rows += [Notification(user_id=m.user.pk, title=_text(m.title)[:200], body=_text(m.body),
                                   url=m.url[:500], key=m.key[:120], created_at=now) for m in group]
     Notification.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    forget_unread(row.user_id for row in rows)
     return len(rows)
 
 
@@ -56,4 +80,5 @@ def mark_read(*, user, notification: Notification | None = None) -> int:
     qs = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
     if notification is not None:
         qs = qs.filter(pk=notification.pk)
+    forget_unread([user.pk])
     return qs.update(read_at=timezone.now())

@@ -41,9 +41,10 @@ def panel_context(request, document) -> dict:
         "can_send": request.user.has_perm("sales.change_document", document),
         "access": access,
         "portal_url": services.portal_url(access, request.build_absolute_uri("/")) if access else "",
-        "emails": selectors.email_log(document),
-        "evidence": SignatureEvidence.objects.filter(document=document).first(),
-        "refusal": ClientRefusal.objects.filter(document=document).first(),
+        "emails": list(selectors.email_log(document)),  # read once: the panel tests it and shows the last
+        # only a quote is accepted or refused online (services._check_decidable): no query for the rest
+        "evidence": SignatureEvidence.objects.filter(document=document).first() if document.is_quote else None,
+        "refusal": ClientRefusal.objects.filter(document=document).first() if document.is_quote else None,
         "shareable": not document.is_draft and bool(document.frozen),
     }
 

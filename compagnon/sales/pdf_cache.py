@@ -29,6 +29,13 @@ the scoped selectors, never taken from the request, so no one reaches an entry w
 
 Two requests for the same new content: the first takes a short lock (``cache.add``) and renders;
 the other waits up to LOCK_WAIT seconds for its bytes, then renders anyway.
+
+The member's "Download draft PDF" (``views.document_pdf``) does not render in the web process:
+``prepared`` asks the task worker once per content (``tasks.render_draft_pdf``) and the page shows
+the HTML preview, which reloads itself until the PDF is there (docs/decisions/0016). If no worker
+took the job within FALLBACK_AFTER seconds, the web process renders it after all; with the
+immediate task backend (no worker process) at once. The API keeps
+``cached_pdf`` (a program cannot follow a page that reloads itself).
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ MAX_CACHED_BYTES = 4 * 1024 * 1024
 LOCK_SECONDS = 30  # a lock left by a process that died frees itself
 LOCK_WAIT = 5.0
 POLL = 0.2
+QUEUED_SECONDS = 120  # a content asked of the worker is not asked again for this long
+FALLBACK_AFTER = 20.0  # no PDF this long after asking the worker: render in the web process
 
 _file_digests: dict[str, tuple[tuple[int, int], str]] = {}
 
@@ -132,3 +141,39 @@ def cached_pdf(digest: str, snap: dict) -> bytes:
         if locked:
             cache.delete(lock)
     return data
+
+
+def prepared(document, snap: dict, digest: str) -> bytes | None:
+    """The PDF of ``snap`` if it is ready; else None, after asking the task worker to render it
+    (once per content). With the immediate task backend (tests, development without a worker) it
+    is rendered here at once, as the job would be. A job the worker has not done within
+    FALLBACK_AFTER seconds (no worker running, a long queue) is rendered here too."""
+    from .tasks import render_draft_pdf
+
+    if render_draft_pdf.get_backend().__class__.__name__ == "ImmediateBackend":
+        return cached_pdf(digest, snap)  # no worker process: the job would run here anyway
+    cache = caches[PREVIEWS]
+    key = f"pdf:{digest}"
+    data = cache.get(key)
+    if data is not None:
+        return data
+    asked = cache.get(f"{key}:queued")
+    if asked is None:
+        if cache.add(f"{key}:queued", time.time(), QUEUED_SECONDS):
+            render_draft_pdf.enqueue(document_id=document.pk)
+        return None
+    if time.time() - asked > FALLBACK_AFTER:
+        return cached_pdf(digest, snap)
+    return None
+
+
+def render_for_worker(document) -> str:
+    """The task's part: the draft's PDF as it is now, rendered unless the cache already has it
+    (the member may have changed the draft since asking: what is rendered is what they will ask
+    next). Returns the digest."""
+    from .freeze import snapshot
+
+    snap = snapshot(document, freeze_logo=False)
+    digest = content_digest(document, snap)
+    cached_pdf(digest, snap)
+    return digest

@@ -30,6 +30,20 @@ def render_document_pdf(*, document_id: int) -> str:
         return document.pdf.name
 
 
+@task(priority=10)
+def render_draft_pdf(*, document_id: int) -> str:
+    """Render a draft's PDF into the preview cache (``pdf_cache.prepared`` asks for it when a member
+    downloads the draft PDF). Before the archived PDFs in the queue: a member is waiting for it.
+    Nothing is written to the database; a document issued or deleted meanwhile is skipped."""
+    from . import pdf_cache
+    from .models import Document, State
+
+    document = Document.objects.filter(pk=document_id, state=State.DRAFT).first()
+    if document is None:
+        return ""
+    return pdf_cache.render_for_worker(document)
+
+
 def archived_pdf(document) -> tuple[bytes, str]:
     """The archived PDF's bytes and SHA-256, archiving it first if the background task has not yet."""
     if not document.pdf:

@@ -46,6 +46,7 @@ from .forms import (
 from .freeze import snapshot
 from .models import QUOTE_TRANSITIONS, Kind, LineKind, State
 from .pdf import inline_stored_images, render_html
+from .templatetags.sales_tags import Options
 from .views_pdf import rendered_pdf_response
 
 PAGE_SIZE = 25
@@ -315,8 +316,8 @@ def _editor_context(request, document, *, form=None, rows=None, line_errors=(), 
     if rows is None:
         rows = _rows_from_document(document)
         add = choice_param(request, "add", LineKind.values)
-        if add:
-            rows.append(_blank_row(document, add))
+        if add or not rows:  # an empty draft opens with a line ready to type in
+            rows.append(_blank_row(document, add or LineKind.ITEM))
     form = form or DocumentForm(document=document)
     vats = _vat_choices_for(document, tuple(r["vat"] for r in rows))
     exempt = bool(document.exemption_code) or any(r["vat"].split(":")[0] in EXEMPT_CATEGORIES for r in rows)
@@ -325,7 +326,7 @@ def _editor_context(request, document, *, form=None, rows=None, line_errors=(), 
         "document": document, "form": form, "rows": rows, "line_errors": list(line_errors), "error": error,
         "header_errors": _header_errors(form) if form.is_bound else [],
         "saved": saved if saved is not None else not (line_errors or error or (form.is_bound and form.errors)),
-        "vat_choices": vats, "units": UNIT_CHOICES, "show_exemption": exempt,
+        "vat_choices": Options(vats), "units": Options(UNIT_CHOICES), "show_exemption": exempt,
         "more_open": bool(document.closing or document.terms or document.discount_percent
                           or document.discount_amount or document.charge_amount
                           or (form.is_bound and form.errors)),
@@ -419,29 +420,47 @@ def _snapshot(document) -> dict:
     return snapshot(document, freeze_logo=False)
 
 
+PDF_REFRESH_SECONDS = 2
+
+
+def _preview_page(request, document, *, snap: dict | None = None, pdf_pending: bool = False) -> HttpResponse:
+    """The document as HTML (what the PDF prints), with a bar back to the editor. ``pdf_pending``:
+    shown by the PDF's URL while the task worker renders it; the page reloads itself and becomes
+    the PDF as soon as it is ready."""
+    html = render_html(snap if snap is not None else _snapshot(document), preview=True)
+    # Frozen logos live in storage (a private bucket has no URL a browser may open): inlined.
+    html = inline_stored_images(html)
+    bar = render(request, "sales/_preview_bar.html", {"document": document, "pdf_pending": pdf_pending}).content.decode()
+    head = '<head>\n<meta name="viewport" content="width=device-width, initial-scale=1">'
+    if pdf_pending:
+        head += f'\n<meta http-equiv="refresh" content="{PDF_REFRESH_SECONDS}">'
+    html = html.replace("<head>", head, 1)
+    html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>\n{bar}", html, count=1)
+    response = HttpResponse(nonce_styles(request, html))
+    if pdf_pending:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_GET
 def document_preview(request, pk):
-    document = get_or_404(selectors.document_detail, request.user, pk)
-    html = render_html(_snapshot(document), preview=True)
-    # Frozen logos live in storage (a private bucket has no URL a browser may open): inlined.
-    html = inline_stored_images(html)
-    bar = render(request, "sales/_preview_bar.html", {"document": document}).content.decode()
-    html = html.replace("<head>", '<head>\n<meta name="viewport" content="width=device-width, initial-scale=1">', 1)
-    html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>\n{bar}", html, count=1)
-    return HttpResponse(nonce_styles(request, html))
+    return _preview_page(request, get_or_404(selectors.document_detail, request.user, pk))
 
 
 @login_required
 @require_GET
 def document_pdf(request, pk):
-    """The archived PDF of an issued (or sent) document; a draft's is rendered once per content
-    and kept a day in the preview cache (``views_pdf.rendered_pdf_response``), never archived."""
+    """The archived PDF of an issued (or sent) document. A draft's is rendered once per content by
+    the task worker and kept a day in the preview cache; until it is there the member sees the
+    HTML preview, which reloads itself into the PDF (``views_pdf.rendered_pdf_response``,
+    docs/decisions/0016-draft-pdf-cache.md). Never archived."""
     document = get_or_404(selectors.document_detail, request.user, pk)
     if document.is_draft:
         name = slugify(f"{document.get_kind_display()} {_('draft')} {document.pk}") or f"draft-{document.pk}"
         snap = snapshot(document, freeze_logo=False)
-        return rendered_pdf_response(request, document, snap, filename=f"{name}.pdf")
+        return rendered_pdf_response(request, document, snap, filename=f"{name}.pdf",
+                                     pending=lambda: _preview_page(request, document, snap=snap, pdf_pending=True))
     if not document.pdf:
         messages.info(request, _("The PDF is being prepared. It will be ready in a moment."))
         return redirect("document-detail", pk=pk)
@@ -629,7 +648,8 @@ def document_invoice_from_quote(request, pk):
         else:
             messages.success(request, _("%(kind)s draft created from quote %(number)s: check it, then issue it.") % {
                 "kind": _kind_label(invoice), "number": quote.number})
-            return redirect("document-detail", pk=invoice.pk)
+            send_url = mode == "final" and request.POST.get("then") == "send" and _url("portal-send", invoice.pk)
+            return redirect(send_url or reverse("document-detail", args=[invoice.pk]))
     return _render_document_page(request, quote, True, status=400, **forms)
 
 

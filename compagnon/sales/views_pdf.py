@@ -4,10 +4,10 @@ from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from .freeze import snapshot
-from .pdf_cache import cached_pdf, content_digest
+from .pdf_cache import cached_pdf, content_digest, prepared
 
 
-def rendered_pdf_response(request, document, snap: dict, *, filename: str) -> HttpResponse:
+def rendered_pdf_response(request, document, snap: dict, *, filename: str, pending=None) -> HttpResponse:
     """The PDF of ``snap`` (a draft's, or an issued document's before it is archived), rendered
     once per content (``pdf_cache``). The caller has already checked the user may read it.
 
@@ -17,7 +17,10 @@ def rendered_pdf_response(request, document, snap: dict, *, filename: str) -> Ht
     etag = f'W/"{digest}"'  # weak: a render after expiry may differ in its metadata, not in print
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = HttpResponse(cached_pdf(digest, snap), content_type="application/pdf")
+        data = prepared(document, snap, digest) if pending is not None else cached_pdf(digest, snap)
+        if data is None:
+            return pending()
+        response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)

@@ -84,3 +84,36 @@ def test_header_link_counts_unread_in_one_query(people, django_assert_num_querie
     with django_assert_num_queries(1):
         html = Template("{% load notifications_tags %}{% notifications_link %}").render(Context({"request": request}))
     assert 'href="/notifications/"' in html and ">3<" in html
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.CACHES = {**settings.CACHES, "permissions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                           "LOCATION": "notification-tests"}}
+    settings.PERMISSION_CACHE = "permissions"
+    from django.core.cache import caches
+
+    caches["permissions"].clear()
+    yield caches["permissions"]
+    caches["permissions"].clear()
+
+
+def test_with_a_shared_cache_the_bell_costs_no_query_and_changes_show_at_once(people, client, shared_cache,
+                                                                              django_assert_num_queries):
+    alice, bob = people
+    services.notify(alice, title="first")
+    request = RequestFactory().get("/")
+    request.user = alice
+    bell = Template("{% load notifications_tags %}{% notifications_link %}")
+    assert ">1<" in bell.render(Context({"request": request}))
+    with django_assert_num_queries(0):
+        assert ">1<" in bell.render(Context({"request": request}))
+    services.notify_many([services.Message(user=alice, title="second"), services.Message(user=bob, title="x")])
+    assert ">2<" in bell.render(Context({"request": request}))
+    Notification.objects.create(user=alice, title="made elsewhere")
+    assert ">3<" in bell.render(Context({"request": request}))
+    services.mark_read(user=alice)
+    assert ">3<" not in bell.render(Context({"request": request}))
+    from compagnon.notifications.selectors import unread_count
+
+    assert unread_count(alice) == 0

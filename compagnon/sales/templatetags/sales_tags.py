@@ -34,3 +34,36 @@ def epc_qr(payload):
     from compagnon.sales.payment import qr_svg
 
     return mark_safe(qr_svg(payload or ""))  # noqa: S308 - SVG made by qrcode from our own payload
+
+
+class Options:
+    """A choice list escaped once, for the ``<select>`` of every editor line: rendering its options
+    through the template language was most of the editor's CPU (docs/sizing.md, issue 17)."""
+
+    def __init__(self, choices):
+        from django.utils.html import escape
+
+        self.choices = list(choices)
+        self._parts = [(str(value), escape(str(value)), escape(str(label))) for value, label in self.choices]
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def html(self, selected) -> str:
+        from django.utils.safestring import mark_safe
+
+        selected = "" if selected is None else str(selected)
+        return mark_safe("".join(  # noqa: S308 - values and labels escaped in __init__
+            f'<option value="{value}"{" selected" if raw == selected else ""}>{label}</option>'
+            for raw, value, label in self._parts))
+
+
+@register.simple_tag
+def options(choices, selected):
+    """``<option>``s of ``choices`` (pairs or an :class:`Options`), ``selected`` marked."""
+    if not isinstance(choices, Options):
+        choices = Options(choices)
+    return choices.html(selected)
