@@ -92,3 +92,58 @@ def test_without_history_the_members_own_activity_comes_before_a_collective(clie
     ActivityMembership.objects.create(activity=collective, member=member, role=ActivityRole.CONTRIBUTOR)
     client.force_login(member.user)
     assert client.get("/documents/new/").context["activity"] == own
+
+
+def accepted_quote(member, activity, customer):
+    quote = draft(member, activity, customer)
+    services.change_quote_state(actor=member.user, document=quote, to_state=State.SENT)
+    return services.change_quote_state(actor=member.user, document=quote, to_state=State.ACCEPTED)
+
+
+def test_the_final_invoice_from_the_quote_page_opens_the_issue_and_send_confirmation(client, gardener):
+    member, activity, customer = gardener
+    quote = accepted_quote(member, activity, customer)
+    page = client.get(f"/documents/{quote.pk}/").content.decode()
+    form = page[page.index('class="final-invoice"'):]
+    assert 'name="then" value="send"' in form[:form.index("</form>")]
+    # "What next?" comes before the portal and payment panels on an accepted quote
+    assert page.index('id="h-actions"') < page.index('id="h-lines"')
+
+    response = client.post(f"/documents/{quote.pk}/invoice/", {"mode": "final", "then": "send"})
+    invoice = Document.objects.get(quote=quote, kind=Kind.INVOICE)
+    assert response.status_code == 302 and response.url == f"/documents/{invoice.pk}/email/"
+    assert invoice.state == State.DRAFT and invoice.tax_inclusive == quote.tax_inclusive  # nothing issued yet
+    confirmation = client.get(response.url).content.decode()
+    assert quote.number in confirmation and "Issue and send" in confirmation
+
+
+def test_a_deposit_or_a_final_invoice_asked_without_then_send_opens_the_editor(client, gardener):
+    member, activity, customer = gardener
+    quote = accepted_quote(member, activity, customer)
+    response = client.post(f"/documents/{quote.pk}/invoice/", {"mode": "deposit", "deposit-percent": "30",
+                                                               "then": "send"})
+    deposit = Document.objects.get(quote=quote, kind=Kind.DEPOSIT)
+    assert response.url == f"/documents/{deposit.pk}/"
+    response = client.post(f"/documents/{quote.pk}/invoice/", {"mode": "final"})
+    final = Document.objects.get(quote=quote, kind=Kind.INVOICE)
+    assert response.url == f"/documents/{final.pk}/"
+
+
+def test_another_member_cannot_invoice_the_quote(client, gardener):
+    member, activity, customer = gardener
+    quote = accepted_quote(member, activity, customer)
+    other, _ = member_with_activity()
+    client.force_login(other.user)
+    response = client.post(f"/documents/{quote.pk}/invoice/", {"mode": "final", "then": "send"})
+    assert response.status_code == 404
+    assert not Document.objects.filter(quote=quote).exists()
+
+
+def test_an_empty_draft_opens_with_a_line_ready_to_type_in(client, gardener):
+    member, activity, customer = gardener
+    empty = draft(member, activity, customer, lines=[])
+    rows = client.get(f"/documents/{empty.pk}/").context["rows"]
+    assert len(rows) == 1 and rows[0]["kind"] == "item" and rows[0]["blank"]
+    full = draft(member, activity, customer)
+    rows = client.get(f"/documents/{full.pk}/").context["rows"]
+    assert len(rows) == full.lines.count() and not any(r.get("blank") for r in rows)
