@@ -1,5 +1,7 @@
 """The home pages: one per role, combining what the contexts below show (members, activities…)."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
@@ -9,7 +11,7 @@ from compagnon.members import selectors as member_selectors
 from compagnon.members.models import ActivityStatus, Member, MemberStatus
 from compagnon.notifications import selectors as notification_selectors
 
-from . import dashboard
+from . import dashboard, rows
 
 NEWS = 5  # latest notifications on the home page
 
@@ -55,11 +57,20 @@ def home(request):
         ids = [m.activity_id for m in memberships]
         detail_urls = dashboard.urls_by_pk("activity-detail", ids)
         settings_urls = dashboard.urls_by_pk("activity-settings", ids)
-        for m in memberships:  # the list links each activity twice: one reverse() per link name
+        logo_urls = dashboard.urls_by_pk("activity-logo", ids)
+        for m in memberships:  # the list links each activity thrice: one reverse() per link name
             m.detail_url, m.settings_url = detail_urls[m.activity_id], settings_urls[m.activity_id]
+            # as Activity.logo_url, without its reverse() per activity
+            logo = m.activity.logo
+            m.logo_url = (
+                f"{logo_urls[m.activity_id]}?v={hashlib.sha256(logo.name.encode()).hexdigest()[:12]}"
+                if logo
+                else ""
+            )
         context.update(
             member=member,
             memberships=memberships,
+            activity_items=rows.activity_items(memberships),
             attention=member_selectors.member_attention(request.user, member, memberships),
             recent=member_selectors.history(request.user, member=member, limit=5),
             **member_dashboard(request.user, memberships),

@@ -253,6 +253,8 @@ def fill(member, activities, documents_each):
 
 @pytest.mark.parametrize("url", ["/home/", "/api/v1/home/"])
 def test_the_cost_does_not_grow_with_activities_or_documents(client, url):
+    """The same number of queries with 1 activity and 3 documents, 30 documents, 5 and 50
+    activities (the page with every activity's budget)."""
     member, (first,) = settled_member()
     auth = {"HTTP_AUTHORIZATION": f"Token {api_token_for(member.user)}"} if url.startswith("/api/") else {}
     client.force_login(member.user)
@@ -263,6 +265,11 @@ def test_the_cost_does_not_grow_with_activities_or_documents(client, url):
     assert count(client, member.user, url, **auth) == small
     fill(member, [add_activity(member) for _ in range(4)], 3)  # 5 activities
     assert count(client, member.user, url, **auth) == small
+    fill(member, [add_activity(member) for _ in range(45)], 1)  # 50 activities, as bench/home.py
+    assert count(client, member.user, url, **auth) == small
+    # and few: the session, the user and their scope, then each selector once (the documents that
+    # wait in one query, every kind at once; the page adds the member, their history and budgets)
+    assert small <= (22 if url == "/home/" else 13), small
 
 
 def test_dates_in_to_dos_follow_the_readers_language(client):
@@ -275,3 +282,30 @@ def test_dates_in_to_dos_follow_the_readers_language(client):
     body = page(client, member.user)
     assert "1 devis expire d’ici une semaine" in body
     assert f"{expiry:%d/%m/%Y}" in body and expiry.isoformat() not in body
+
+
+def test_the_activity_list_shows_each_logo_at_its_versioned_address(client):
+    member, (garden, lessons) = settled_member(activities=2)
+    body = page(client, member.user)
+    assert garden.logo_url in body and lessons.logo_url in body
+
+
+def test_the_activity_list_says_trade_role_collective_and_status(client):
+    from compagnon.members.models import ActivityMembership, ActivityStatus, Trade
+
+    member, (garden, lessons) = settled_member(activities=2)
+    garden.trade = Trade.objects.create(code="gardening-t", name_fr="Jardinage", name_nl="Tuinieren",
+                                        name_en="Gardening")
+    garden.name = "Jardins <Nantes>"
+    garden.save(update_fields=["trade", "name"])
+    lessons.status = ActivityStatus.PAUSED
+    lessons.save(update_fields=["status"])
+    colleague, _ = settled_member(office=member.office)
+    ActivityMembership.objects.create(activity=garden, member=colleague, role="contributor")
+    ActivityMembership.objects.filter(member=member, activity=lessons).update(role="contributor")
+    body = page(client, member.user)
+    assert "<strong>Jardins &lt;Nantes&gt;</strong>" in body and "<Nantes>" not in body
+    assert "Gardening · holder · collective of 2 members" in body
+    assert f'href="/activities/{garden.pk}/settings/"' in body
+    assert f'href="/activities/{lessons.pk}/settings/"' not in body  # contributors have no settings button
+    assert '<span class="badge paused">paused</span>' in body
