@@ -11,6 +11,12 @@ A matcher is called inside the import's transaction with the new, saved ``BankTr
 rows and the importing user, and returns an object with ``matched`` and ``to_match`` counts
 (payments returns its ``MatchResult``). When none is registered (banking alone), nothing is
 matched and every money-in transaction is left to match.
+
+Several matchers run one after the other, by ``order`` (lower first, then in the order they
+registered): payouts (``order=10``: a transfer the cooperative sent is known by its end-to-end
+id) before payments (default 100). A matcher leaves alone what an earlier one matched (it reads
+each transaction's state again, under lock), so the counts add up: the statement's "matched"
+is the sum of the matchers' ``matched``, its "left to match" the sum of their ``to_match``.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MATCHERS: list = []
+DEFAULT_ORDER = 100
+_ORDERS: dict = {}  # matcher -> order (the list above stays plain, so tests can swap it)
 
 
 @dataclass
@@ -26,21 +34,25 @@ class MatchCounts:
     to_match: int = 0
 
 
-def register_matcher(matcher):
-    """Add ``matcher(transactions, *, actor=None)``; registering the same function twice is a
-    no-op (``ready()`` may run more than once in tests)."""
+def register_matcher(matcher, *, order: int = DEFAULT_ORDER):
+    """Add ``matcher(transactions, *, actor=None)``, run before the matchers of a higher
+    ``order``; registering the same function twice is a no-op (``ready()`` may run more than once
+    in tests)."""
     if matcher not in MATCHERS:
+        _ORDERS[matcher] = order
         MATCHERS.append(matcher)
+        # stable: equal orders keep their registration order
+        MATCHERS.sort(key=lambda m: _ORDERS.get(m, DEFAULT_ORDER))
     return matcher
 
 
 def match_imported(transactions, *, actor=None) -> MatchCounts:
-    """Hand the new transactions to the registered matchers; the counts of the last one win (there
-    is one in practice: payments)."""
+    """Hand the new transactions to every registered matcher, in order; the counts add up."""
     if not MATCHERS:
         return MatchCounts(matched=0, to_match=sum(1 for t in transactions if t.amount > 0))
     counts = MatchCounts()
-    for matcher in MATCHERS:
+    for matcher in list(MATCHERS):
         result = matcher(transactions, actor=actor)
-        counts = MatchCounts(matched=result.matched, to_match=result.to_match)
+        counts.matched += result.matched
+        counts.to_match += result.to_match
     return counts

@@ -23,11 +23,13 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from compagnon import permissions
+from compagnon.banking.models import BankTransaction
 from compagnon.clients.models import Client
 from compagnon.core.params import choice_param, id_param, text_param
+from compagnon.members.models import Activity
 from compagnon.sales.models import Document, Kind, State
 
-from . import selectors, services
+from . import matching, selectors, services, settlement
 from .models import BatchState, PayoutBatch, PayoutLine, Purpose, RemittanceKind, Scheme
 
 BATCH_PK = OpenApiParameter("batch_pk", int, OpenApiParameter.PATH, description="Transfer batch id")
@@ -66,13 +68,23 @@ class PayoutLineSerializer(serializers.ModelSerializer):
     credit_note = serializers.IntegerField(source="source_document_id", read_only=True, allow_null=True)
     credit_note_number = serializers.SerializerMethodField()
     client = serializers.IntegerField(source="client_id", read_only=True, allow_null=True)
-    purpose = serializers.CharField(read_only=True, help_text="refund, expense or supplier")
+    purpose = serializers.CharField(read_only=True, help_text="refund, expense, supplier or salary")
     remittance_kind = serializers.CharField(read_only=True, help_text="text, ogm or rf")
+    state = serializers.CharField(read_only=True, help_text="pending (batch not sent), sent (on its way), settled "
+                                                            "(paid: on a bank statement), returned, cancelled")
+    debit_account = serializers.CharField(source="debit_account.code", read_only=True, default=None,
+                                          help_text="Number of the ledger account the transfer settles.")
+    activity = serializers.IntegerField(source="activity_id", read_only=True, allow_null=True)
+    transaction = serializers.IntegerField(source="transaction_id", read_only=True, allow_null=True,
+                                           help_text="The bank transaction that paid it.")
+    return_transaction = serializers.IntegerField(source="return_transaction_id", read_only=True, allow_null=True)
 
     class Meta:
         model = PayoutLine
         fields = ["id", "position", "purpose", "creditor_name", "iban", "bic", "amount", "remittance_kind",
-                  "remittance", "end_to_end_id", "credit_note", "credit_note_number", "client", "created_at"]
+                  "remittance", "end_to_end_id", "credit_note", "credit_note_number", "client", "activity",
+                  "debit_account", "state", "transaction", "settled_at", "return_transaction", "returned_at",
+                  "return_reason", "created_at"]
         read_only_fields = fields
         extra_kwargs = {
             "position": {"help_text": "The line number shown on the batch page and named in errors (lines.N.field)."},
@@ -83,6 +95,13 @@ class PayoutLineSerializer(serializers.ModelSerializer):
         return obj.source_document.number if obj.source_document_id else None
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedActivityField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        entities = permissions.money_entities(self.context["request"].user)
+        return Activity.objects.filter(entity_id__in=entities)
+
+
 class PayoutLineInputSerializer(serializers.Serializer):
     credit_note = ScopedCreditNoteField(
         required=False, allow_null=True,
@@ -90,7 +109,7 @@ class PayoutLineInputSerializer(serializers.Serializer):
                   "name, the IBAN the client paid from (when known) and 'Refund of credit note …'.",
     )
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False,
-                                      help_text="Lines without credit note: refund, expense or supplier (default).")
+                                      help_text="Lines without credit note: refund, expense, salary or supplier (default).")
     creditor_name = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                           help_text="At most 70 characters.")
     iban = serializers.CharField(required=False, allow_blank=True, max_length=50)
@@ -106,12 +125,21 @@ class PayoutLineInputSerializer(serializers.Serializer):
     end_to_end_id = serializers.CharField(required=False, allow_blank=True, max_length=35,
                                           help_text="Empty: CMP-<batch>-<line>.")
     client = ScopedClientField(required=False, allow_null=True, help_text="Lines without credit note only.")
+    activity = ScopedActivityField(required=False, allow_null=True,
+                                   help_text="The activity the transfer belongs to (its analytic axis in the books).")
+    debit_account = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="The ledger account the transfer settles: a number or role of the entity's chart "
+                  "(supplier, member_current, salaries_payable, receivable); empty: the purpose's payable.")
 
 
 class PayoutBatchSerializer(serializers.ModelSerializer):
     entity = serializers.IntegerField(source="entity_id", read_only=True)
+    entry = serializers.IntegerField(source="entry_id", read_only=True, allow_null=True,
+                                     help_text="The ledger entry posted when the batch was sent.")
     account = serializers.IntegerField(source="account_id", read_only=True)
-    state = serializers.CharField(read_only=True, help_text="draft, generated, sent or cancelled")
+    state = serializers.CharField(source="status", read_only=True,
+                                  help_text="draft, generated, sent, settled (the bank paid every transfer) or cancelled")
     scheme = serializers.CharField(read_only=True, help_text=" or ".join(Scheme.values))
     created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
     lines = PayoutLineSerializer(many=True, read_only=True)
@@ -122,7 +150,7 @@ class PayoutBatchSerializer(serializers.ModelSerializer):
         model = PayoutBatch
         fields = ["id", "entity", "account", "scheme", "requested_execution_date", "state", "lines", "total",
                   "message_id", "line_count", "control_sum", "file_sha256", "download", "created_by",
-                  "created_at", "generated_at", "sent_at", "cancelled_at"]
+                  "created_at", "generated_at", "sent_at", "settled_at", "cancelled_at", "entry"]
         read_only_fields = fields
         extra_kwargs = {
             "line_count": {"help_text": "Transfers in the generated file (NbOfTxs)."},
@@ -163,6 +191,62 @@ class RefundCandidateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# --- the bank's answer ------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedTransactionField(serializers.PrimaryKeyRelatedField):
+    """A bank transaction of an entity whose money you work, not matched yet."""
+
+    def get_queryset(self):
+        entities = permissions.money_entities(self.context["request"].user)
+        return BankTransaction.objects.filter(account__entity_id__in=entities).select_related("account")
+
+
+class SettleInputSerializer(serializers.Serializer):
+    transaction = ScopedTransactionField(help_text="The outgoing bank transaction (negative amount) that paid it.")
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    transaction = ScopedTransactionField(
+        required=False, allow_null=True,
+        help_text="For a paid transfer: the money-in bank transaction that brought it back. Empty: the bank "
+                  "rejected a transfer still on its way.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                   help_text="What the bank said (e.g. AC04 closed account).")
+
+
+class TransferSuggestionSerializer(serializers.Serializer):
+    lines = serializers.ListField(child=serializers.IntegerField(), help_text="Transfer ids (several: a whole "
+                                  "batch booked as one amount).")
+    batch = serializers.IntegerField()
+    names = serializers.ListField(child=serializers.CharField(), help_text="Beneficiaries.")
+    reasons = serializers.ListField(child=serializers.CharField(),
+                                    help_text="end_to_end, communication, iban, batch, message; empty: the amount only")
+
+
+class OutgoingTransactionSerializer(serializers.ModelSerializer):
+    entity = serializers.IntegerField(source="account.entity_id", read_only=True)
+    suggestions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BankTransaction
+        fields = ["id", "entity", "account", "booking_date", "amount", "counterparty_name", "counterparty_iban",
+                  "remittance", "end_to_end_id", "suggestions"]
+        read_only_fields = fields
+
+    @extend_schema_field(TransferSuggestionSerializer(many=True))
+    def get_suggestions(self, obj):
+        found = self.context.get("suggestions", {}).get(obj.pk, [])
+        return [{"lines": [line.pk for line in group], "batch": group[0].batch_id,
+                 "names": [line.creditor_name for line in group], "reasons": reasons} for group, reasons in found]
+
+
+def _settle_response(lines):
+    return Response(PayoutLineSerializer(selectors.lines(lines[0].batch).filter(pk__in=[x.pk for x in lines]),
+                                         many=True).data)
+
+
 class MoneyStaffOnly:
     """Anyone without an entity whose money they work gets 404 everywhere (after authentication)."""
 
@@ -176,7 +260,8 @@ class MoneyStaffOnly:
 
 def _batches_queryset(user, **filters):
     return selectors.batch_list(user, **filters).prefetch_related(
-        Prefetch("lines", queryset=PayoutLine.objects.select_related("source_document").order_by("position", "id"))
+        Prefetch("lines", queryset=PayoutLine.objects.select_related("source_document", "debit_account")
+                 .order_by("position", "id"))
     )
 
 
@@ -238,8 +323,21 @@ class BatchViewSet(MoneyStaffOnly, mixins.CreateModelMixin, viewsets.ReadOnlyMod
     @extend_schema(request=None, responses=PayoutBatchSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        """Drop a batch not sent yet; its credit notes can be refunded again."""
+        """Drop a batch not sent yet, or a sent one the bank recalled before paying any transfer
+        (its entry is reversed); what it paid can be paid again."""
         return self._fresh(services.cancel(actor=request.user, batch=self.get_object()))
+
+    @extend_schema(request=SettleInputSerializer, responses=PayoutBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def settle(self, request, pk=None):
+        """Confirm that one outgoing bank transaction paid every transfer of the batch still on its
+        way (the bank booked the batch as one amount)."""
+        batch = self.get_object()
+        data = SettleInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        lines = list(batch.lines.filter(state="sent"))
+        settlement.settle(actor=request.user, lines=lines, transaction=data.validated_data["transaction"])
+        return self._fresh(batch)
 
     @extend_schema(responses={(200, "application/xml"): OpenApiResponse(description="The pain.001 file")})
     @action(detail=True, methods=["get"])
@@ -296,10 +394,11 @@ class LineViewSet(MoneyStaffOnly, mixins.CreateModelMixin, mixins.DestroyModelMi
         values = {k: v for k, v in data.validated_data.items() if v not in (None, "")}
         note = values.pop("credit_note", None)
         if note is not None:
-            for field in ("purpose", "client"):
+            for field in ("purpose", "client", "activity", "debit_account"):
                 if field in values:
-                    raise serializers.ValidationError({field: _("A refund of a credit note takes its purpose "
-                                                                "and client from the credit note.")})
+                    raise serializers.ValidationError({field: _("A refund of a credit note takes its purpose, "
+                                                                "client, activity and account from the credit "
+                                                                "note.")})
             line = services.add_refund_line(actor=request.user, batch=batch, credit_note=note, **values)
         else:
             values.setdefault("creditor_name", "")
@@ -312,3 +411,43 @@ class LineViewSet(MoneyStaffOnly, mixins.CreateModelMixin, mixins.DestroyModelMi
     def perform_destroy(self, instance):
         services.remove_line(actor=self.request.user, line=instance)
 
+    @extend_schema(request=SettleInputSerializer, responses=PayoutLineSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def settle(self, request, batch_pk=None, pk=None):
+        """Confirm that an outgoing bank transaction paid this transfer (same amount, same account)."""
+        line = self.get_object()
+        data = SettleInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        return _settle_response(settlement.settle(actor=request.user, lines=[line],
+                                                        transaction=data.validated_data["transaction"]))
+
+    @extend_schema(request=ReturnInputSerializer, responses=PayoutLineSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def returned(self, request, batch_pk=None, pk=None):
+        """Record that the bank returned (with the money-in transaction) or rejected the transfer:
+        what it paid is open again and the accountants are told."""
+        line = self.get_object()
+        data = ReturnInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        line = settlement.record_return(actor=request.user, line=line, **data.validated_data)
+        return Response(PayoutLineSerializer(selectors.lines(line.batch).get(pk=line.pk)).data)
+
+
+@extend_schema(tags=["payouts"])
+class OutgoingViewSet(MoneyStaffOnly, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Money that left your entities' accounts and nothing explains yet, oldest first, each with
+    the transfers on their way it may be. Confirm one with ``POST …/lines/{id}/settle/`` (or
+    ``POST /api/v1/payout-batches/{id}/settle/`` for a batch booked as one amount)."""
+
+    serializer_class = OutgoingTransactionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return BankTransaction.objects.none()
+        return selectors.unmatched_outgoing(self.request.user, entity_id=id_param(self.request, "entity"))
+
+    @extend_schema(parameters=[OpenApiParameter("entity", int)])
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "suggestions": matching.suggestions(page)}
+        return self.get_paginated_response(OutgoingTransactionSerializer(page, many=True, context=context).data)

@@ -29,6 +29,9 @@ class BatchState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("transfer batch", "draft")
     GENERATED = "generated", pgettext_lazy("transfer batch", "file ready")
     SENT = "sent", pgettext_lazy("transfer batch", "sent to the bank")
+    # derived, never stored: a sent batch none of whose transfers is on its way any more
+    # (``settled_at``); others read "sent" as "the money left" (expense claims paid)
+    SETTLED = "settled", pgettext_lazy("transfer batch", "paid by the bank")
     CANCELLED = "cancelled", pgettext_lazy("transfer batch", "cancelled")
 
 
@@ -36,6 +39,23 @@ class Purpose(models.TextChoices):
     REFUND = "refund", pgettext_lazy("transfer purpose", "refund")
     EXPENSE = "expense", pgettext_lazy("transfer purpose", "expense claim")
     SUPPLIER = "supplier", pgettext_lazy("transfer purpose", "supplier payment")
+    SALARY = "salary", pgettext_lazy("transfer purpose", "net salary")
+    ADVANCE = "advance", pgettext_lazy("transfer purpose", "advance on an invoice")
+
+
+class LineState(models.TextChoices):
+    """Where one transfer stands: in a batch not sent yet, on its way (booked against "transfers
+    in progress"), paid (the bank statement shows it), returned or rejected by the bank, or
+    dropped with its cancelled batch."""
+
+    PENDING = "pending", pgettext_lazy("transfer", "not sent yet")
+    SENT = "sent", pgettext_lazy("transfer", "on its way")
+    SETTLED = "settled", pgettext_lazy("transfer", "paid")
+    RETURNED = "returned", pgettext_lazy("transfer", "returned by the bank")
+    CANCELLED = "cancelled", pgettext_lazy("transfer", "cancelled")
+
+
+OPEN_LINE_STATES = (LineState.PENDING, LineState.SENT)
 
 
 class RemittanceKind(models.TextChoices):
@@ -44,6 +64,7 @@ class RemittanceKind(models.TextChoices):
     RF = "rf", _("RF creditor reference")
 
 
+STORED_BATCH_STATES = [s for s in BatchState.values if s != BatchState.SETTLED]
 STRUCTURED_KINDS = {RemittanceKind.OGM, RemittanceKind.RF}
 
 
@@ -97,13 +118,19 @@ class PayoutBatch(models.Model):
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    # the books: the entry posted when the batch was sent, its reversal if it was cancelled after
+    entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              editable=False, verbose_name=_("entry"))
+    reversal_entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", editable=False)
+    settled_at = models.DateTimeField(_("paid by the bank"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("transfer batch")
         verbose_name_plural = _("transfer batches")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(state__in=BatchState.values), name="payout_batch_state_valid"),
+            models.CheckConstraint(condition=models.Q(state__in=STORED_BATCH_STATES), name="payout_batch_state_valid"),
             models.CheckConstraint(condition=models.Q(scheme__in=Scheme.values), name="payout_batch_scheme_valid"),
             models.UniqueConstraint(fields=["message_id"], condition=~models.Q(message_id=""),
                                     name="payout_batch_message_id_unique"),
@@ -112,6 +139,16 @@ class PayoutBatch(models.Model):
 
     def __str__(self):
         return gettext("Transfer batch %(number)s") % {"number": self.pk}
+
+    @property
+    def status(self) -> str:
+        """What readers see: the stored state, or "settled" once the bank paid every transfer."""
+        if self.state == BatchState.SENT and self.settled_at is not None:
+            return BatchState.SETTLED
+        return self.state
+
+    def get_status_display(self) -> str:
+        return BatchState(self.status).label
 
     @property
     def is_draft(self) -> bool:
@@ -146,8 +183,32 @@ class PayoutLine(models.Model):
                                         related_name="payout_lines", verbose_name=_("credit note"))
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="payout_lines", verbose_name=_("client"))
-    # False once the batch is cancelled: a credit note is refunded by at most one active line
+    # the ledger account the transfer settles (a payable, the client's receivable) and its activity
+    debit_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("account settled"))
+    activity = models.ForeignKey("members.Activity", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="payout_lines", verbose_name=_("activity"))
+    # False once the batch is cancelled or the bank returned the transfer: a credit note is
+    # refunded by at most one active line, an expense claim paid by one
     active = models.BooleanField(default=True, editable=False)
+    state = models.CharField(_("state"), max_length=10, choices=LineState.choices, default=LineState.PENDING,
+                             editable=False)
+    # what the bank said: the outgoing bank transaction that paid it, or the one that brought it back
+    transaction = models.ForeignKey("banking.BankTransaction", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="payout_lines", editable=False, verbose_name=_("bank transaction"))
+    settled_at = models.DateTimeField(_("paid"), null=True, blank=True, editable=False)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    settlement_entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", editable=False)
+    return_transaction = models.ForeignKey("banking.BankTransaction", on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="returned_payout_lines", editable=False)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", editable=False)
+    return_reason = models.CharField(_("why it came back"), max_length=300, blank=True, editable=False)
+    return_entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -160,14 +221,20 @@ class PayoutLine(models.Model):
             models.CheckConstraint(condition=models.Q(purpose__in=Purpose.values), name="payout_line_purpose_valid"),
             models.CheckConstraint(condition=models.Q(remittance_kind__in=RemittanceKind.values),
                                    name="payout_line_remittance_kind_valid"),
+            models.CheckConstraint(condition=models.Q(state__in=LineState.values), name="payout_line_state_valid"),
             models.UniqueConstraint(fields=["batch", "end_to_end_id"], name="payout_line_end_to_end_unique"),
             models.UniqueConstraint(fields=["source_document"],
                                     condition=models.Q(active=True, source_document__isnull=False),
                                     name="payout_line_refund_once"),
         ]
+        indexes = [models.Index(fields=["state", "amount"], name="payout_line_by_state")]
 
     def __str__(self):
         return f"{self.creditor_name} {self.amount}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.state == LineState.SETTLED
 
     @property
     def is_structured(self) -> bool:

@@ -8,11 +8,11 @@ from django.db.models.functions import Coalesce
 
 from compagnon import permissions
 from compagnon.audit.models import AuditEvent
-from compagnon.banking.models import BankAccount
+from compagnon.banking.models import BankAccount, BankTransaction, TransactionState
 from compagnon.organisation.models import Entity
 from compagnon.sales.models import Document, Kind, State
 
-from .models import DEFAULT_SCHEME, AccountScheme, BatchState, PayoutBatch, PayoutLine
+from .models import DEFAULT_SCHEME, AccountScheme, BatchState, LineState, PayoutBatch, PayoutLine
 
 
 def _batches(user) -> QuerySet[PayoutBatch]:
@@ -29,7 +29,11 @@ def batch_list(user, *, state: str = "", entity_id: int | None = None) -> QueryS
             total=Coalesce(Sum("lines__amount"), Value(0), output_field=DecimalField(max_digits=14, decimal_places=2)),
         )
     )
-    if state in BatchState.values:
+    if state == BatchState.SETTLED:
+        qs = qs.filter(state=BatchState.SENT, settled_at__isnull=False)
+    elif state == BatchState.SENT:
+        qs = qs.filter(state=state, settled_at__isnull=True)
+    elif state in BatchState.values:
         qs = qs.filter(state=state)
     if entity_id:
         qs = qs.filter(entity_id=entity_id)
@@ -39,18 +43,48 @@ def batch_list(user, *, state: str = "", entity_id: int | None = None) -> QueryS
 def batch_detail(user, pk) -> PayoutBatch:
     return (
         _batches(user)
-        .select_related("entity", "account", "created_by", "generated_by", "sent_by", "cancelled_by")
+        .select_related("entity", "account", "created_by", "generated_by", "sent_by", "cancelled_by",
+                        "entry__journal", "reversal_entry__journal")
         .get(pk=pk)
     )
 
 
 def lines(batch: PayoutBatch) -> QuerySet[PayoutLine]:
     """The lines of a batch the caller already read through :func:`batch_detail`."""
-    return batch.lines.select_related("source_document", "client").order_by("position", "id")
+    return (batch.lines.select_related("source_document", "client", "debit_account", "transaction")
+            .order_by("position", "id"))
 
 
 def line_detail(batch: PayoutBatch, pk) -> PayoutLine:
     return lines(batch).get(pk=pk)
+
+
+def unmatched_outgoing(user, *, entity_id: int | None = None) -> QuerySet[BankTransaction]:
+    """Money that left the user's entities' accounts and nothing explains yet, oldest first: the
+    accountants' queue of transfers to confirm (``matching.suggestions`` gives the candidates)."""
+    qs = BankTransaction.objects.filter(account__entity_id__in=permissions.money_entities(user), amount__lt=0,
+                                        state=TransactionState.UNMATCHED, allocated=0)
+    if entity_id:
+        qs = qs.filter(account__entity_id=entity_id)
+    return qs.select_related("account__entity", "statement").order_by("booking_date", "id")
+
+
+def unmatched_transaction(user, pk) -> BankTransaction:
+    return unmatched_outgoing(user).get(pk=pk)
+
+
+def returnable_incoming(user, line: PayoutLine) -> QuerySet[BankTransaction]:
+    """Money that came back on the paying account for the amount of ``line`` (a paid transfer)."""
+    return BankTransaction.objects.filter(
+        account_id=line.batch.account_id, account__entity_id__in=permissions.money_entities(user),
+        amount=line.amount, state=TransactionState.UNMATCHED, allocated=0,
+    ).order_by("-booking_date", "-id")
+
+
+def in_transit(user) -> QuerySet[PayoutLine]:
+    """Transfers sent and not yet seen on a statement, oldest batch first."""
+    return (PayoutLine.objects.filter(batch__entity_id__in=permissions.money_entities(user), state=LineState.SENT)
+            .select_related("batch").order_by("batch__sent_at", "position", "id"))
 
 
 def entities(user) -> QuerySet[Entity]:

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import CharField, Max, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,12 +24,15 @@ from django.utils.translation import gettext_noop
 from compagnon import permissions  # noqa: F401 - registers the rules checked below
 from compagnon.audit.services import record
 from compagnon.core.services import require
+from compagnon.ledger.models import Account
+from compagnon.ledger.services import ensure_chart
 from compagnon.sales.models import Document, Kind, State
 
-from . import checks, selectors, sepa
+from . import books, checks, selectors, sepa
 from .models import (
     AccountScheme,
     BatchState,
+    LineState,
     PayoutBatch,
     PayoutLine,
     Purpose,
@@ -100,7 +104,9 @@ def _check(errors: dict, field: str, rule, *args):
 
 
 def _line_values(batch: PayoutBatch, *, creditor_name, iban, bic, amount, remittance_kind, remittance,
-                 end_to_end_id, errors: dict) -> dict:
+                 end_to_end_id, errors: dict, taken: bool = True) -> dict:
+    """The checked SEPA fields of a line. ``taken``: also refuse an end-to-end id another line of
+    the batch has (one query; ``add_lines`` checks a whole set at once instead)."""
     values = {
         "creditor_name": _check(errors, "creditor_name", checks.creditor_name, creditor_name),
         "iban": _check(errors, "iban", checks.iban, iban),
@@ -112,11 +118,15 @@ def _line_values(batch: PayoutBatch, *, creditor_name, iban, bic, amount, remitt
         values["remittance_kind"], values["remittance"] = found
     if end_to_end_id:
         ident = _check(errors, "end_to_end_id", checks.end_to_end_id, end_to_end_id)
-        if ident and batch.lines.filter(end_to_end_id=ident).exists():
-            errors["end_to_end_id"] = [_("Another transfer of this batch already has the end-to-end id "
-                                         "%(id)s; each transfer needs its own.") % {"id": ident}]
+        if taken and ident and batch.lines.filter(end_to_end_id=ident).exists():
+            errors["end_to_end_id"] = [_taken_message(ident)]
         values["end_to_end_id"] = ident
     return values
+
+
+def _taken_message(ident: str) -> str:
+    return _("Another transfer of this batch already has the end-to-end id %(id)s; each transfer needs its "
+             "own.") % {"id": ident}
 
 
 def _insert_line(*, actor, batch: PayoutBatch, **fields) -> PayoutLine:
@@ -139,6 +149,35 @@ def _insert_line(*, actor, batch: PayoutBatch, **fields) -> PayoutLine:
         raise ValidationError({"end_to_end_id": _("Another transfer of this batch already has this "
                                                   "end-to-end id; each transfer needs its own.")}) from None
     return line
+
+
+# The account a transfer settles when the caller names none: a role of the entity's chart.
+DEFAULT_ROLES = {
+    Purpose.REFUND: "receivable",
+    Purpose.EXPENSE: "member_current",
+    Purpose.SUPPLIER: "supplier",
+    Purpose.SALARY: "salaries_payable",
+    Purpose.ADVANCE: "member_current",
+}
+
+
+def resolve_account(entity, account, purpose: str) -> Account:
+    """The ``Account`` of ``entity`` a line settles: ``account`` as given (an Account, a role or a
+    number of the chart) or the purpose's default role. Raises ValidationError."""
+    if isinstance(account, Account):
+        if account.entity_id != entity.pk:
+            raise ValidationError(_("Account %(code)s belongs to another entity's books.") % {"code": account.code})
+        return account
+    wanted = (account or DEFAULT_ROLES[purpose]).strip()
+    lookup = {"code": wanted} if wanted.isdigit() else {"role": wanted, "vat_rate__isnull": True}
+    found = Account.objects.filter(entity=entity, **lookup).first()
+    if found is None:
+        ensure_chart(entity)
+        found = Account.objects.filter(entity=entity, **lookup).first()
+    if found is None:
+        raise ValidationError(_("The chart of accounts of %(entity)s has no account %(what)s.")
+                              % {"entity": entity.name, "what": wanted})
+    return found
 
 
 def _audit(*, actor, batch: PayoutBatch, action: str, message: str, params: dict | None = None,
@@ -264,7 +303,8 @@ def add_refund_line(*, actor, batch: PayoutBatch, credit_note: Document, iban: s
     if errors:
         raise ValidationError(errors)
     line = _insert_line(actor=actor, batch=batch, purpose=Purpose.REFUND, source_document=note,
-                        client=note.client, **values)
+                        client=note.client, activity=note.activity,
+                        debit_account=resolve_account(batch.entity, None, Purpose.REFUND), **values)
     _audit(actor=actor, batch=batch, action="line_added",
            message=gettext_noop("Refund of credit note %(number)s to %(name)s, %(amount)s EUR, added to "
                                 "transfer batch %(batch)s."),
@@ -272,31 +312,151 @@ def add_refund_line(*, actor, batch: PayoutBatch, credit_note: Document, iban: s
     return line
 
 
+def _typed_line(batch: PayoutBatch, errors: dict, accounts: dict, *, creditor_name: str, iban: str, amount,
+                purpose: str = Purpose.SUPPLIER, bic: str = "", remittance_kind: str = "", remittance: str = "",
+                end_to_end_id: str = "", client=None, debit_account=None, activity=None,
+                taken: bool = True) -> dict:
+    """The checked fields of one transfer of ``add_line``/``add_lines`` (their keyword arguments);
+    what is wrong goes into ``errors`` by field. ``accounts`` remembers the accounts resolved per
+    (debit_account, purpose), so a set of lines reads each once."""
+    if purpose not in Purpose.values:
+        errors["purpose"] = [_("Choose what the transfer is for: refund, expense claim, supplier payment, "
+                               "net salary or advance on an invoice.")]
+    if client is not None and client.activity.entity_id != batch.entity_id:
+        errors["client"] = [_("This client belongs to another entity than the batch.")]
+    if activity is None and client is not None:
+        activity = client.activity
+    if activity is not None and activity.entity_id != batch.entity_id:
+        errors["activity"] = [_("This activity belongs to another entity than the batch.")]
+    account = None
+    if "purpose" not in errors:
+        if isinstance(debit_account, Account):  # no query
+            account = _check(errors, "debit_account", resolve_account, batch.entity, debit_account, purpose)
+        else:
+            key = ((debit_account or "").strip(), purpose)
+            if key not in accounts:
+                try:
+                    accounts[key] = resolve_account(batch.entity, debit_account, purpose)
+                except ValidationError as exc:
+                    accounts[key] = exc
+            account = accounts[key]
+            if isinstance(account, ValidationError):
+                errors["debit_account"], account = list(account.messages), None
+    values = _line_values(batch, creditor_name=creditor_name, iban=iban, bic=bic, amount=amount,
+                          remittance_kind=remittance_kind, remittance=remittance, end_to_end_id=end_to_end_id,
+                          errors=errors, taken=taken)
+    return {"purpose": purpose, "client": client, "debit_account": account, "activity": activity, **values}
+
+
 @transaction.atomic
 def add_line(*, actor, batch: PayoutBatch, creditor_name: str, iban: str, amount, purpose: str = Purpose.SUPPLIER,
              bic: str = "", remittance_kind: str = "", remittance: str = "", end_to_end_id: str = "",
-             client=None) -> PayoutLine:
-    """A transfer typed by hand (a supplier, an expense claim, a refund without credit note)."""
+             client=None, debit_account=None, activity=None) -> PayoutLine:
+    """A transfer to add to a draft batch: typed by hand, or asked for by another context (expenses,
+    purchases, payroll), which keeps the returned line and hears of it through ``signals``.
+
+    ``debit_account``: the ledger account the transfer settles — an ``Account`` of the batch's
+    entity, or a role or number of its chart ("supplier", "salaries_payable", "401"…); by default
+    the payable of the purpose (``DEFAULT_ROLES``). ``activity``: the activity it belongs to (its
+    analytic axis in the books), ``None`` for the cooperative's own. Both are booked when the batch
+    is sent (see ``ledger_lines``). Many transfers at once: ``add_lines``.
+    """
     batch = _lock(batch)
     require(actor, PERM, batch.entity)
     _require_draft(batch)
     errors: dict = {}
-    if purpose not in Purpose.values:
-        errors["purpose"] = [_("Choose what the transfer is for: refund, expense claim or supplier payment.")]
-    if client is not None and client.activity.entity_id != batch.entity_id:
-        errors["client"] = [_("This client belongs to another entity than the batch.")]
-    values = _line_values(batch, creditor_name=creditor_name, iban=iban, bic=bic, amount=amount,
-                          remittance_kind=remittance_kind, remittance=remittance, end_to_end_id=end_to_end_id,
-                          errors=errors)
+    fields = _typed_line(batch, errors, {}, creditor_name=creditor_name, iban=iban, amount=amount, purpose=purpose,
+                         bic=bic, remittance_kind=remittance_kind, remittance=remittance,
+                         end_to_end_id=end_to_end_id, client=client, debit_account=debit_account, activity=activity)
     if errors:
         raise ValidationError(errors)
-    line = _insert_line(actor=actor, batch=batch, purpose=purpose, client=client, **values)
+    line = _insert_line(actor=actor, batch=batch, **fields)
     _audit(actor=actor, batch=batch, action="line_added",
            message=gettext_noop("Transfer to %(name)s, %(amount)s EUR (%(purpose)s), added to transfer batch "
                                 "%(batch)s."),
            params={"name": line.creditor_name, "amount": str(line.amount),
                    "purpose": Purpose(line.purpose).label})
     return line
+
+
+BULK_SIZE = 1000  # rows per INSERT of add_lines (PostgreSQL takes at most 65,535 parameters a statement)
+
+
+def _line_error(number: int, name, field: str, messages) -> dict:
+    """``{"lines.N.field": ["Line N (name), field: message"]}``, as ``check_lines`` names them."""
+    label = PayoutLine._meta.get_field(field).verbose_name
+    return {f"lines.{number}.{field}": [
+        _("Line %(number)s (%(name)s), %(field)s: %(message)s")
+        % {"number": number, "name": str(name or "")[:40], "field": label, "message": m} for m in messages]}
+
+
+@transaction.atomic
+def add_lines(*, actor, batch: PayoutBatch, lines: list[dict]) -> list[PayoutLine]:
+    """Many transfers at once (a month's net salaries): ``lines`` is a list of ``add_line``'s
+    keyword arguments. All or nothing: one wrong line saves none, and the errors name each wrong
+    line as ``lines.N.field`` (N counts the given lines from 1). Returns the saved lines in order,
+    each with its end-to-end id (CMP-<batch>-<line> unless typed), as ``add_line`` would.
+
+    A constant number of queries however many lines: one lock, one permission check, one account
+    lookup per distinct (debit_account, purpose), one read of the typed end-to-end ids and of the
+    last position, ``ceil(n / BULK_SIZE)`` inserts, one update and one audit event for the set.
+    Pass clients with their activity already read (``select_related``).
+    """
+    batch = _lock(batch)
+    require(actor, PERM, batch.entity)
+    _require_draft(batch)
+    if not lines:
+        return []
+    errors: dict = {}
+
+    def fail(number, name, field, messages):
+        for key, found in _line_error(number, name, field, messages).items():
+            errors.setdefault(key, []).extend(found)
+
+    accounts: dict = {}
+    checked = []
+    for number, kwargs in enumerate(lines, start=1):
+        problems: dict = {}
+        fields = _typed_line(batch, problems, accounts, taken=False, **kwargs)
+        for field, messages in problems.items():
+            fail(number, kwargs.get("creditor_name"), field, messages)
+        checked.append(fields)
+    typed: dict[str, int] = {}
+    for number, fields in enumerate(checked, start=1):
+        ident = fields.get("end_to_end_id")
+        if not ident:
+            continue
+        if ident in typed:
+            fail(number, fields["creditor_name"], "end_to_end_id", [
+                _("line %(other)s has the same end-to-end id; each transfer needs its own.") % {"other": typed[ident]}])
+        typed.setdefault(ident, number)
+    if typed:
+        for ident in batch.lines.filter(end_to_end_id__in=list(typed)).values_list("end_to_end_id", flat=True):
+            number = typed[ident]
+            fail(number, checked[number - 1]["creditor_name"], "end_to_end_id", [_taken_message(ident)])
+    if errors:
+        raise ValidationError(errors)
+    start = batch.lines.aggregate(m=Max("position"))["m"] or 0
+    token = f"~{uuid.uuid4().hex[:12]}-"  # "~" is no SEPA character: never a typed id
+    made = [PayoutLine(batch=batch, position=start + number, created_by=actor,
+                       **{**fields, "end_to_end_id": fields.get("end_to_end_id") or f"{token}{number}"})
+            for number, fields in enumerate(checked, start=1)]
+    try:
+        with transaction.atomic():
+            made = PayoutLine.objects.bulk_create(made, batch_size=BULK_SIZE)
+            if len(typed) < len(made):
+                (PayoutLine.objects.filter(batch=batch, end_to_end_id__startswith=token)
+                 .update(end_to_end_id=Concat(Value(f"{ID_PREFIX}-{batch.pk}-"), Cast("pk", CharField()))))
+    except IntegrityError:
+        raise ValidationError({"end_to_end_id": _("Another transfer of this batch already has this "
+                                                  "end-to-end id; each transfer needs its own.")}) from None
+    for line in made:
+        if line.end_to_end_id.startswith(token):
+            line.end_to_end_id = f"{ID_PREFIX}-{batch.pk}-{line.pk}"
+    _audit(actor=actor, batch=batch, action="lines_added",
+           message=gettext_noop("Transfers added to transfer batch %(batch)s: %(count)s, total %(total)s EUR."),
+           params={"count": len(made), "total": str(sum((line.amount for line in made), Decimal("0")))})
+    return made
 
 
 @transaction.atomic
@@ -338,12 +498,8 @@ def check_lines(batch: PayoutBatch, lines: list[PayoutLine]) -> dict:
     errors: dict = {}
 
     def fail(line, field, messages):
-        label = PayoutLine._meta.get_field(field).verbose_name
-        errors.setdefault(f"lines.{line.position}.{field}", []).extend(
-            _("Line %(number)s (%(name)s), %(field)s: %(message)s")
-            % {"number": line.position, "name": line.creditor_name[:40], "field": label, "message": m}
-            for m in messages
-        )
+        for key, found in _line_error(line.position, line.creditor_name, field, messages).items():
+            errors.setdefault(key, []).extend(found)
 
     seen: dict[str, PayoutLine] = {}
     for line in lines:
@@ -451,9 +607,16 @@ def mark_sent(*, actor, batch: PayoutBatch) -> PayoutBatch:
     if batch.state != BatchState.GENERATED:
         raise ValidationError({"state": _("Only a batch whose file is ready can be marked as sent; this one is "
                                           "%(state)s.") % {"state": batch.get_state_display()}})
+    lines = list(batch.lines.select_related("debit_account", "activity").order_by("position", "id"))
+    for line in lines:
+        if line.debit_account_id is None:  # a line typed before transfers reached the books
+            line.debit_account = resolve_account(batch.entity, None, line.purpose)
+            line.save(update_fields=["debit_account"])
+    batch.entry = books.post_sent(actor=actor, batch=batch, lines=lines)
     batch.state = BatchState.SENT
     batch.sent_at, batch.sent_by = timezone.now(), actor
-    batch.save(update_fields=["state", "sent_at", "sent_by"])
+    batch.save(update_fields=["state", "sent_at", "sent_by", "entry"])
+    batch.lines.update(state=LineState.SENT)
     _audit(actor=actor, batch=batch, action="sent",
            message=gettext_noop("Transfer batch %(batch)s marked as sent to the bank (message %(message_id)s)."),
            params={"message_id": batch.message_id})
@@ -462,20 +625,26 @@ def mark_sent(*, actor, batch: PayoutBatch) -> PayoutBatch:
 
 @transaction.atomic
 def cancel(*, actor, batch: PayoutBatch) -> PayoutBatch:
-    """Drop a batch not sent yet; its credit notes can then be refunded in another one."""
+    """Drop a batch: one not sent yet, or a sent one the bank recalled before paying any of its
+    transfers (its entry is then reversed). What it paid can then be paid in another batch."""
     batch = _lock(batch)
     require(actor, PERM, batch.entity)
-    if batch.state == BatchState.SENT:
-        raise ValidationError({"state": _("This batch was sent to the bank: it can no longer be cancelled here. "
-                                          "Ask the bank to recall the transfers.")})
     if batch.state == BatchState.CANCELLED:
         raise ValidationError({"state": _("This batch is already cancelled.")})
+    if batch.state == BatchState.SENT and batch.lines.exclude(state=LineState.SENT).exists():
+        raise ValidationError({"state": _("The bank already paid or returned transfers of this batch: it can no "
+                                          "longer be cancelled. Record each returned transfer instead.")})
     before = batch.state
+    if batch.state == BatchState.SENT:
+        batch.reversal_entry = books.reverse_sent(actor=actor, batch=batch)
     batch.state = BatchState.CANCELLED
     batch.cancelled_at, batch.cancelled_by = timezone.now(), actor
-    batch.save(update_fields=["state", "cancelled_at", "cancelled_by"])
-    batch.lines.update(active=False)
+    batch.save(update_fields=["state", "cancelled_at", "cancelled_by", "reversal_entry"])
+    batch.lines.update(active=False, state=LineState.CANCELLED)
     _audit(actor=actor, batch=batch, action="cancelled",
-           message=gettext_noop("Transfer batch %(batch)s cancelled; its credit notes can be refunded again."),
+           message=gettext_noop("Transfer batch %(batch)s cancelled; its credit notes can be refunded again.")
+           if before != BatchState.SENT else
+           gettext_noop("Transfer batch %(batch)s cancelled after the bank recalled it; its entry is reversed and "
+                        "what it paid can be paid again."),
            before={"state": before}, after={"state": batch.state})
     return batch

@@ -14,4 +14,8 @@ urlpatterns = [
     path("payouts/<int:pk>/download/", views.batch_download, name="payout-batch-download"),
     path("payouts/<int:pk>/sent/", views.batch_mark_sent, name="payout-batch-sent"),
     path("payouts/<int:pk>/cancel/", views.batch_cancel, name="payout-batch-cancel"),
+    path("payouts/<int:pk>/lines/<int:line_pk>/rejected/", views.line_reject, name="payout-line-reject"),
+    path("payouts/<int:pk>/lines/<int:line_pk>/returned/", views.line_returned, name="payout-line-returned"),
+    path("payouts/bank/", views.outgoing_queue, name="payout-outgoing"),
+    path("payouts/bank/<int:transaction_pk>/confirm/", views.outgoing_confirm, name="payout-outgoing-confirm"),
 ]

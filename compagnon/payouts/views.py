@@ -16,9 +16,9 @@ from compagnon import permissions
 from compagnon.core.params import choice_param, id_param, paginate, text_param
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
-from . import checks, selectors, services
+from . import checks, matching, selectors, services, settlement
 from .forms import BatchEditForm, BatchForm, LineForm, RefundForm
-from .models import BatchState
+from .models import BatchState, LineState
 
 LINE_FIELDS = ["creditor_name", "iban", "bic", "amount", "remittance_kind", "remittance", "end_to_end_id"]
 CANDIDATES_SHOWN = 30
@@ -80,6 +80,8 @@ def _detail_context(request, batch, *, errors=None, edit_form=None) -> dict:
     }
     for line in lines:
         line.reference = checks.display_remittance(line.remittance_kind, line.remittance)
+    context["cancellable_sent"] = batch.state == BatchState.SENT and all(
+        line.state == LineState.SENT for line in lines)
     if batch.is_draft:
         candidates = selectors.refund_candidates(request.user, batch, search=search)
         context["candidates"] = list(candidates[:CANDIDATES_SHOWN])
@@ -208,3 +210,65 @@ def batch_cancel(request, pk):
     batch = _batch(request, pk)
     return run_action(request, services.cancel, batch=batch, success=_("Batch cancelled."),
                       redirect_to=reverse("payout-batch-detail", args=[batch.pk]))
+
+
+# --- the bank's answer ------------------------------------------------------------------------
+
+QUEUE_PAGE = 20
+
+
+@login_required
+def outgoing_queue(request):
+    """Money that left the accounts and no transfer explains yet, with the transfers on their way
+    it may be: one tap confirms."""
+    _require_money_staff(request)
+    entities = list(selectors.entities(request.user))
+    entity_id = id_param(request, "entity")
+    page = paginate(request, selectors.unmatched_outgoing(request.user, entity_id=entity_id), QUEUE_PAGE)
+    found = matching.suggestions(list(page.object_list))
+    rows = [(t, found.get(t.pk, [])) for t in page.object_list]
+    return render(request, "payouts/outgoing.html", {
+        "page": page, "rows": rows, "entities": entities, "entity_id": entity_id,
+        "in_transit": selectors.in_transit(request.user).count(),
+    })
+
+
+@login_required
+@require_POST
+def outgoing_confirm(request, transaction_pk):
+    _require_money_staff(request)
+    t = get_or_404(selectors.unmatched_transaction, request.user, transaction_pk)
+    ids = [int(x) for x in request.POST.getlist("lines") if x.isdigit()]
+    lines = list(selectors.in_transit(request.user).filter(pk__in=ids))
+    if not lines or len(lines) != len(set(ids)):
+        raise Http404
+    return run_action(request, settlement.settle, lines=lines, transaction=t,
+                      success=lambda done: _("Bank line matched: %(names)s paid.")
+                      % {"names": ", ".join(line.creditor_name for line in done)},
+                      redirect_to=reverse("payout-outgoing"))
+
+
+@login_required
+@require_POST
+def line_reject(request, pk, line_pk):
+    batch = _batch(request, pk)
+    line = get_or_404(selectors.line_detail, batch, line_pk)
+    return run_action(request, settlement.record_return, line=line, reason=request.POST.get("reason", ""),
+                      success=_("Rejection recorded: what the transfer paid is open again."),
+                      redirect_to=reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+
+
+@login_required
+def line_returned(request, pk, line_pk):
+    """A paid transfer came back: choose the money-in bank line that brought it."""
+    batch = _batch(request, pk)
+    line = get_or_404(selectors.line_detail, batch, line_pk)
+    if request.method == "POST":
+        raw = request.POST.get("transaction", "")
+        t = get_or_404(selectors.returnable_incoming(request.user, line).get, pk=int(raw) if raw.isdigit() else 0)
+        return run_action(request, settlement.record_return, line=line, transaction=t,
+                          reason=request.POST.get("reason", "") or t.remittance[:300],
+                          success=_("Return recorded: what the transfer paid is open again."),
+                          redirect_to=reverse("payout-batch-detail", args=[batch.pk]) + "#lines")
+    return render(request, "payouts/line_returned.html", {
+        "batch": batch, "line": line, "candidates": list(selectors.returnable_incoming(request.user, line)[:20])})

@@ -79,8 +79,11 @@ def test_a_script_prepares_generates_and_downloads_a_batch(client, setting, auth
     assert late.status_code == 400 and "state" in late.json()["error"]["fields"]
     sent = client.post(f"{BASE}{batch['id']}/mark-sent/", **auth).json()
     assert sent["state"] == BatchState.SENT and sent["sent_at"]
-    refused = client.post(f"{BASE}{batch['id']}/cancel/", **auth)
-    assert refused.status_code == 400 and "recall" in refused.json()["error"]["fields"]["state"][0]
+    assert [line["state"] for line in sent["lines"]] == ["sent", "sent"]
+    # recalled from the bank before it paid anything: cancelled, its entry reversed
+    cancelled = client.post(f"{BASE}{batch['id']}/cancel/", **auth)
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    assert [line["state"] for line in cancelled.json()["lines"]] == ["cancelled", "cancelled"]
 
 
 def test_generation_errors_name_the_line_and_field(client, setting, auth):
