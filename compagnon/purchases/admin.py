@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from .models import (
+    PurchaseSettings,
+    Supplier,
     SupplierInvoice,
     SupplierInvoiceAttachment,
     SupplierInvoiceLine,
@@ -56,4 +58,24 @@ class SupplierInvoiceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurchaseSettings)
+class PurchaseSettingsAdmin(admin.ModelAdmin):
+    list_display = ["entity", "second_approval_above", "fixed_asset_from", "payment_days"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    """Read here; changed through the pages or the API (checked identifiers, audited IBAN)."""
+
+    list_display = ["name", "entity", "country", "company_number", "vat_number", "iban"]
+    list_filter = ["entity", "country"]
+    search_fields = ["name", "vat_number", "company_number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False

@@ -1,5 +1,6 @@
-"""Supplier invoices through the API: list and read those of the activities you see, upload a
-file (multipart) to receive one. Same selectors and service as the pages."""
+"""Supplier invoices and suppliers through the API: list and read the invoices of the activities
+you see, upload an e-invoice or a paper invoice's PDF/photo (multipart), complete, approve, refuse,
+cancel and pay them; the suppliers of your entity. Same selectors, rules and services as the pages."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
@@ -13,14 +14,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from compagnon import permissions
 from compagnon.core.params import id_param
 
-from . import selectors, services
+from . import categories, selectors, services, suppliers, workflow
 from .models import (
+    Supplier,
     SupplierInvoice,
     SupplierInvoiceAttachment,
     SupplierInvoiceLine,
@@ -126,6 +128,11 @@ SUMMARY_FIELDS = [
     "payable",
     "validation_passed",
     "created_at",
+    "source",
+    "supplier",
+    "category",
+    "status",
+    "refusal_reason",
 ]
 
 
@@ -135,8 +142,19 @@ class SupplierInvoiceListSerializer(serializers.ModelSerializer):
         read_only=True, help_text="invoice or credit_note (empty when the file was rejected)."
     )
     state = serializers.CharField(
-        read_only=True, help_text="draft (read), or rejected (not readable: see error)."
+        read_only=True,
+        help_text="draft (to check), to_approve (awaiting the second approval), approved (booked), "
+        "in_batch (in a payment batch), paid, refused (see refusal_reason), cancelled, or rejected "
+        "(not readable: see error).",
     )
+    status = serializers.CharField(
+        read_only=True,
+        help_text="The state as people read it: an invoice whose transfer batch was cancelled is "
+        "approved again.",
+    )
+    source = serializers.CharField(read_only=True, help_text="einvoice or paper.")
+    supplier = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Id of the supplier, once known.")
+    category = serializers.CharField(read_only=True, help_text="What the purchase is for (decides the account).")
 
     class Meta:
         model = SupplierInvoice
@@ -199,6 +217,12 @@ class SupplierInvoiceSerializer(SupplierInvoiceListSerializer):
             "validation_report",
             "created_by",
             "file_download",
+            "reading",
+            "reading_state",
+            "member_approved_at",
+            "approved_at",
+            "paid_at",
+            "cancel_reason",
         ]
         read_only_fields = fields
         extra_kwargs = SupplierInvoiceListSerializer.Meta.extra_kwargs
@@ -208,6 +232,103 @@ class SupplierInvoiceSerializer(SupplierInvoiceListSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("api-supplier-invoice-file", kwargs={"pk": obj.pk})
         )
+
+
+class PaperUploadSerializer(serializers.Serializer):
+    activity = ScopedActivityField(help_text="Id of the activity the invoice is for.")
+    file = serializers.FileField(help_text="PDF or photo (JPEG, PNG, WebP) of the invoice; at most 20 MB.")
+
+
+class VatRowSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="VAT rate in percent, e.g. 20.00")
+    net = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Amount excl. VAT at this rate")
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="VAT at this rate")
+
+
+class DetailsSerializer(serializers.Serializer):
+    supplier = serializers.IntegerField(required=False, allow_null=True, help_text="Id of a supplier of the entity")
+    category = serializers.ChoiceField(choices=[c.key for c in categories.CATEGORIES], required=False,
+                                       allow_blank=True)
+    kind = serializers.ChoiceField(choices=["invoice", "credit_note"], required=False, allow_blank=True,
+                                   help_text="Paper invoices only.")
+    number = serializers.CharField(required=False, allow_blank=True, help_text="Paper invoices only.")
+    issue_date = serializers.DateField(required=False, allow_null=True, help_text="Paper invoices only.")
+    due_date = serializers.DateField(required=False, allow_null=True,
+                                     help_text="Empty: the supplier's terms (an e-invoice keeps its own).")
+    payment_reference = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    vat = VatRowSerializer(many=True, required=False, help_text="Paper invoices only: amounts per VAT rate.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="Why (read by the member).")
+
+
+class PaySerializer(serializers.Serializer):
+    batch = serializers.IntegerField(help_text="Id of a draft transfer batch of the invoices' entity")
+    invoices = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = ["id", "entity", "name", "country", "company_number", "vat_number", "iban", "bic", "street",
+                  "postcode", "city", "email", "category", "payment_days", "created_at", "updated_at"]
+        read_only_fields = ["id", "entity", "created_at", "updated_at"]
+        validators = []  # the service checks duplicates, naming the supplier that has the number
+        extra_kwargs = {"category": {"help_text": "Usual category of its invoices (a key of the categories)"}}
+
+    def validate(self, attrs):
+        return attrs  # the service checks identifiers, IBAN and duplicates with the pages' messages
+
+
+@extend_schema(tags=["purchases"])
+class SupplierViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Suppliers of your entity, shared by its members. Members add them; accountants change them
+    (an IBAN decides who is paid). Identifiers are checked: SIREN/SIRET (Luhn), KBO/BCE (mod 97),
+    EU VAT numbers, IBAN and BIC."""
+
+    serializer_class = SupplierSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Supplier.objects.none()
+        return selectors.suppliers(self.request.user)
+
+    def get_object(self):
+        try:
+            return selectors.supplier(self.request.user, int(self.kwargs["pk"]))
+        except (ObjectDoesNotExist, ValueError):
+            raise Http404 from None
+
+    def _entity(self):
+        from compagnon import permissions as perms
+
+        scope = perms.scope_for(self.request.user)
+        entity_id = scope.member_entity_id if scope.member_active else None
+        entity_id = entity_id or next(iter(sorted(perms.money_entities(self.request.user))), None)
+        entity = perms.entities(self.request.user).filter(pk=entity_id).first() if entity_id else None
+        if entity is None:
+            raise Http404
+        return entity
+
+    def create(self, request, *args, **kwargs):
+        data = SupplierSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        supplier = suppliers.save_supplier(actor=request.user, entity=self._entity(), **data.validated_data)
+        return Response(SupplierSerializer(supplier).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        supplier = self.get_object()
+        data = SupplierSerializer(supplier, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {f: getattr(supplier, f) for f in suppliers.FIELDS} | dict(data.validated_data)
+        supplier = suppliers.save_supplier(actor=request.user, entity=supplier.entity, supplier=supplier, **values)
+        return Response(SupplierSerializer(supplier).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
 
 
 @extend_schema(tags=["purchases"])
@@ -221,7 +342,7 @@ class SupplierInvoiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     activity is refused (400, ``file``).
     """
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_serializer_class(self):
         return SupplierInvoiceListSerializer if self.action == "list" else SupplierInvoiceSerializer
@@ -321,3 +442,83 @@ class SupplierInvoiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
             if attachment.mime_type in KNOWN_TYPES
             else "application/octet-stream",
         )
+
+    def _detail(self, request, invoice, code=status.HTTP_200_OK):
+        invoice = selectors.supplier_invoice_detail(request.user, invoice.pk)
+        return Response(SupplierInvoiceSerializer(invoice, context={"request": request}).data, status=code)
+
+    @extend_schema(request=PaperUploadSerializer, responses={201: SupplierInvoiceSerializer})
+    @action(detail=False, methods=["post"], url_path="paper", url_name="paper")
+    def paper(self, request):
+        """A paper invoice: its PDF or photo is kept as a draft (``source`` paper) and read in the
+        background (``reading``, ``reading_state``); complete it with ``details``. A Factur-X PDF
+        is received as an e-invoice instead."""
+        upload = PaperUploadSerializer(data=request.data, context={"request": request})
+        upload.is_valid(raise_exception=True)
+        invoice = workflow.enter_paper_invoice(actor=request.user, activity=upload.validated_data["activity"],
+                                               uploaded_file=upload.validated_data["file"])
+        return self._detail(request, invoice, status.HTTP_201_CREATED)
+
+    @extend_schema(request=DetailsSerializer, responses={200: SupplierInvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="details", url_name="details")
+    def details(self, request, pk=None):
+        """Supplier, category and (paper invoices) number, dates and amounts per VAT rate."""
+        invoice = self.get_object()
+        data = DetailsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        supplier_id = values.pop("supplier", None)
+        supplier = None
+        if supplier_id:
+            supplier = selectors.suppliers(request.user).filter(pk=supplier_id, entity_id=invoice.entity_id).first()
+            if supplier is None:
+                raise serializers.ValidationError({"supplier": ["Unknown supplier for this entity."]})
+        rows = [(r["rate"], r["net"], r["vat"]) for r in values.pop("vat", [])]
+        invoice = workflow.save_details(actor=request.user, invoice=invoice, supplier=supplier, vat_rows=rows,
+                                        **values)
+        return self._detail(request, invoice)
+
+    @extend_schema(request=None, responses={200: SupplierInvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="approve", url_name="approve")
+    def approve(self, request, pk=None):
+        """The member's approval (books it, or sends it to the second approval above the
+        threshold), or the advisor's/accountant's second approval."""
+        return self._detail(request, workflow.approve(actor=request.user, invoice=self.get_object()))
+
+    @extend_schema(request=ReasonSerializer, responses={200: SupplierInvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="refuse", url_name="refuse")
+    def refuse(self, request, pk=None):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = workflow.refuse(actor=request.user, invoice=self.get_object(),
+                                  reason=data.validated_data.get("reason", ""))
+        return self._detail(request, invoice)
+
+    @extend_schema(request=ReasonSerializer, responses={200: SupplierInvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="cancel", url_name="cancel")
+    def cancel(self, request, pk=None):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = workflow.cancel(actor=request.user, invoice=self.get_object(),
+                                  reason=data.validated_data.get("reason", ""))
+        return self._detail(request, invoice)
+
+    @extend_schema(request=PaySerializer, responses={200: SupplierInvoiceListSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="pay", url_name="pay")
+    def pay(self, request):
+        """Put approved invoices in a draft transfer batch (accountants): one transfer each."""
+        from compagnon import permissions as perms
+        from compagnon.payouts.models import PayoutBatch
+
+        data = PaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = PayoutBatch.objects.filter(pk=data.validated_data["batch"],
+                                           entity_id__in=perms.money_entities(request.user)).first()
+        if batch is None:
+            raise Http404
+        wanted = set(data.validated_data["invoices"])
+        invoices = list(selectors.supplier_invoices(request.user).filter(pk__in=wanted))
+        if len(invoices) != len(wanted):
+            raise Http404
+        done = workflow.add_to_batch(actor=request.user, batch=batch, invoices=invoices)
+        return Response(SupplierInvoiceListSerializer(done, many=True, context={"request": request}).data)

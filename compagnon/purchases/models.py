@@ -1,10 +1,21 @@
-"""Supplier invoices received by an activity: the original file, always kept, and what was read
-from it (a draft until the purchase workflow of a later issue takes over)."""
+"""Supplier invoices received by an activity: the original file, always kept, what was read from
+it (an e-invoice) or typed beside it (a paper invoice), and the way to payment:
+
+draft --approve (member)--> approved (posted) --add to batch--> in_batch --bank settles--> paid
+      +--above the entity's threshold--> to_approve --approve (advisor/accountant)--> approved
+      +--refuse (advisor/accountant, with a reason)--> refused --(edited, approved again)
+draft / to_approve / refused / approved (not in a batch) --cancel--> cancelled (the entry reversed)
+A file that cannot be read as an e-invoice (and is not entered by hand) stays "rejected".
+Suppliers are kept per entity, shared by its members.
+"""
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,8 +27,25 @@ class SupplierInvoiceKind(models.TextChoices):
 
 
 class SupplierInvoiceState(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("supplier invoice", "draft")
+    DRAFT = "draft", pgettext_lazy("supplier invoice", "to check")
+    TO_APPROVE = "to_approve", pgettext_lazy("supplier invoice", "awaiting approval")
+    APPROVED = "approved", pgettext_lazy("supplier invoice", "approved")
+    IN_BATCH = "in_batch", pgettext_lazy("supplier invoice", "in a payment batch")
+    PAID = "paid", pgettext_lazy("supplier invoice", "paid")
+    REFUSED = "refused", pgettext_lazy("supplier invoice", "refused")
+    CANCELLED = "cancelled", pgettext_lazy("supplier invoice", "cancelled")
     REJECTED = "rejected", pgettext_lazy("supplier invoice", "unreadable")
+
+
+# States whose invoice is in the books (one "issue" entry, no reversal).
+POSTED_STATES = ("approved", "in_batch", "paid")
+# States in which the member may still change what was entered.
+EDITABLE_STATES = ("draft", "refused")
+
+
+class Source(models.TextChoices):
+    EINVOICE = "einvoice", _("e-invoice")
+    PAPER = "paper", _("paper or photo")
 
 
 class Syntax(models.TextChoices):
@@ -27,6 +55,75 @@ class Syntax(models.TextChoices):
 
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+
+
+class PurchaseSettings(models.Model):
+    """Per entity: when a second person approves, when a purchase is a fixed asset, default terms."""
+
+    entity = models.OneToOneField("organisation.Entity", on_delete=models.CASCADE,
+                                  related_name="purchase_settings", verbose_name=_("entity"))
+    second_approval_above = models.DecimalField(
+        _("advisor or accountant approves too above (EUR incl. VAT)"), max_digits=12, decimal_places=2,
+        default=Decimal("1000.00"), validators=[MinValueValidator(Decimal("0"))])
+    fixed_asset_from = models.DecimalField(
+        _("equipment is a fixed asset from (EUR excl. VAT)"), max_digits=12, decimal_places=2,
+        default=Decimal("500.00"), validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Equipment, computers, furniture and vehicles from this amount (excl. VAT) are booked "
+                    "as fixed assets (class 2), below it as expenses."))
+    payment_days = models.PositiveSmallIntegerField(
+        _("payment terms when the invoice gives none (days)"), default=30)
+
+    class Meta:
+        verbose_name = _("purchase settings")
+        verbose_name_plural = _("purchase settings")
+
+    def __str__(self):
+        return str(self.entity_id)
+
+
+class Supplier(models.Model):
+    """A supplier of the entity, shared by its members (their invoices stay their own)."""
+
+    entity = models.ForeignKey("organisation.Entity", on_delete=models.PROTECT, related_name="suppliers",
+                               verbose_name=_("entity"))
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    company_number = models.CharField(_("company number (SIREN/SIRET, KBO/BCE)"), max_length=20, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    category = models.CharField(_("usual category"), max_length=20, blank=True)
+    payment_days = models.PositiveSmallIntegerField(_("payment terms (days)"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["entity", "vat_number"], name="supplier_by_vat"),
+            models.Index(fields=["entity", "company_number"], name="supplier_by_number"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "vat_number"], condition=~Q(vat_number=""),
+                                    name="one_supplier_per_vat_number"),
+            models.UniqueConstraint(fields=["entity", "company_number", "country"], condition=~Q(company_number=""),
+                                    name="one_supplier_per_company_number"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [x for x in (self.street, f"{self.postcode} {self.city}".strip()) if x]
 
 
 def _safe_name(filename: str, default: str) -> str:
@@ -80,6 +177,34 @@ class SupplierInvoice(models.Model):
         choices=SupplierInvoiceState.choices,
         default=SupplierInvoiceState.DRAFT,
     )
+    source = models.CharField(_("received as"), max_length=10, choices=Source.choices,
+                              default=Source.EINVOICE)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="invoices", verbose_name=_("supplier"))
+    category = models.CharField(_("category"), max_length=20, blank=True)
+    file_type = models.CharField(_("file type"), max_length=40, blank=True)
+    # a paper invoice: what text recognition read in the file, offered to the member to confirm
+    reading = models.JSONField(_("read from the file"), default=dict, blank=True)
+    reading_state = models.CharField(_("reading"), max_length=8, blank=True,
+                                     help_text="pending, done, none (nothing found), off (no engine), failed")
+    # the workflow
+    member_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                           blank=True, related_name="+", verbose_name=_("approved by the member"))
+    member_approved_at = models.DateTimeField(_("approved by the member on"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    refusal_reason = models.TextField(_("why it was refused"), blank=True)
+    refused_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    refused_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
+    entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("entry"))
+    payout_line = models.ForeignKey("payouts.PayoutLine", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="supplier_invoices", verbose_name=_("transfer"))
+    paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
     # the file as received
     file = models.FileField(_("original file"), upload_to=original_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
@@ -149,7 +274,10 @@ class SupplierInvoice(models.Model):
         verbose_name = _("supplier invoice")
         verbose_name_plural = _("supplier invoices")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["activity", "-created_at"])]
+        indexes = [
+            models.Index(fields=["activity", "-created_at"]),
+            models.Index(fields=["entity", "state", "due_date"], name="supplier_invoice_by_state"),
+        ]
         constraints = [
             # The same file twice in one activity is one invoice paid twice waiting to happen.
             models.UniqueConstraint(
@@ -198,6 +326,32 @@ class SupplierInvoice(models.Model):
     @property
     def is_rejected(self) -> bool:
         return self.state == SupplierInvoiceState.REJECTED
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == SupplierInvoiceKind.CREDIT_NOTE
+
+    @property
+    def is_paper(self) -> bool:
+        return self.source == Source.PAPER
+
+    @property
+    def status(self) -> str:
+        """The state as people read it: an invoice whose batch was cancelled is approved again."""
+        if self.state == SupplierInvoiceState.IN_BATCH and self.payout_line_id and not self.payout_line.active:
+            return SupplierInvoiceState.APPROVED
+        return self.state
+
+    def get_status_display(self) -> str:
+        return SupplierInvoiceState(self.status).label
+
+    @property
+    def is_image(self) -> bool:
+        return self.file_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_type == "application/pdf" or self.original_name.lower().endswith(".pdf")
 
     @property
     def supplier_address_lines(self) -> list[str]:

@@ -147,6 +147,9 @@ def _store(actor, invoice: SupplierInvoice, data: bytes, parsed, stored: list) -
     invoice.save()
     if parsed is not None:
         _save_children(invoice, parsed, stored)
+        from .workflow import link_supplier
+
+        link_supplier(invoice, actor=actor)
     if invoice.is_rejected:
         record(
             actor=actor,
@@ -198,7 +201,11 @@ def _refuse_duplicate(activity: Activity, digest: str) -> None:
     if first is None:
         return
     when = formats.date_format(first.created_at, "SHORT_DATE_FORMAT")
-    if first.is_rejected:
+    if not first.number and not first.is_rejected:
+        message = _(
+            "This file was already added to this activity on %(date)s (%(file)s). It is not added twice."
+        ) % {"date": when, "file": first.original_name}
+    elif first.is_rejected:
         message = _(
             "This file was already uploaded to this activity on %(date)s (%(file)s) and could "
             "not be read then either."

@@ -21,6 +21,7 @@ from compagnon.core.views_helpers import apply_errors, get_or_404
 from . import selectors, services
 from .forms import UploadForm
 from .models import SupplierInvoice, Syntax
+from .views_workflow import workflow_context
 
 # Attachments are always downloaded, never shown inline; these types keep their own name.
 KNOWN_TYPES = {
@@ -124,6 +125,7 @@ def invoice_detail(request, pk, invoice_pk):
             "lines": list(invoice.lines.all()),
             "vat_lines": list(invoice.vat_lines.all()),
             "attachments": list(invoice.attachments.all()),
+            **workflow_context(request, invoice),
         },
     )
 
@@ -132,7 +134,9 @@ def invoice_detail(request, pk, invoice_pk):
 def invoice_file(request, pk, invoice_pk):
     """The file exactly as it was received."""
     invoice = _invoice(request, pk, invoice_pk)
-    if invoice.syntax == Syntax.FACTUR_X or invoice.original_name.lower().endswith(".pdf"):
+    if invoice.file_type:
+        content_type = invoice.file_type
+    elif invoice.syntax == Syntax.FACTUR_X or invoice.original_name.lower().endswith(".pdf"):
         content_type = "application/pdf"
     elif invoice.syntax:
         content_type = "application/xml"

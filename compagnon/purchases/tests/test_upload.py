@@ -124,14 +124,14 @@ def test_a_peppol_ubl_invoice_becomes_a_draft_with_everything_read(client, garde
         "0150abc",
         "item name 2",
         "Description of item",
-        "1,656.25 EUR",
+        "1,656.25\u00a0€",
         "Dec. 1, 2017",
         "The invoice passes the official rules (CEN-EN16931-UBL, PEPPOL-EN16931-UBL).",
         "Download the original file",
     ):
         assert shown in text, shown
     listing = client.get(f"/activities/{activity.pk}/supplier-invoices/").content.decode()
-    assert "SupplierOfficialName Ltd" in listing and "1,656.25 EUR" in listing
+    assert "SupplierOfficialName Ltd" in listing and "1,656.25\u00a0€" in listing
     assert 'accept=".xml,.pdf' in listing
     download = client.get(f"/activities/{activity.pk}/supplier-invoices/{invoice.pk}/file/")
     assert download["Content-Disposition"] == 'attachment; filename="base-example.xml"'
