@@ -148,6 +148,10 @@ class CategorySerializer(serializers.Serializer):
 
 class SuggestionSerializer(serializers.Serializer):
     suggestion = serializers.JSONField(allow_null=True, help_text="null: not a Factur-X / e-invoice PDF.")
+    reading = serializers.UUIDField(
+        allow_null=True, help_text="A photo or another PDF is read in the background: poll "
+        "GET /api/v1/receipt-readings/{reading}/. null: read at once (Factur-X) or not readable.")
+    off = serializers.BooleanField(help_text="true: photos are not read on this server (no OCR engine).")
 
 
 class ReceiptUploadSerializer(serializers.Serializer):
@@ -289,10 +293,17 @@ class SuggestView(APIView):
 
     @extend_schema(request={"multipart/form-data": ReceiptUploadSerializer}, responses={200: SuggestionSerializer})
     def post(self, request):
-        """What a Factur-X PDF says (date, supplier, total, VAT per rate), for the member to confirm."""
+        """What a receipt says, for the member to confirm: a Factur-X PDF at once (date, supplier,
+        total, VAT per rate); a photo or another PDF is read in the background (``reading``)."""
         data = ReceiptUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["receipt"]
-        return Response({"suggestion": receipts.facturx_suggestion(upload.read(receipts.MAX_BYTES + 1), upload.name)})
+        content = upload.read(receipts.MAX_BYTES + 1)
+        suggestion = receipts.facturx_suggestion(content, upload.name)
+        job = None
+        if suggestion is None and any(services.may_claim(request.user, a) for a in selectors.my_activities(request.user)):
+            job = receipts.start_reading(request.user, content)
+        return Response({"suggestion": suggestion, "reading": job.pk if job else None,
+                         "off": suggestion is None and job is None and not receipts.reading_on()})
 
 

@@ -2,9 +2,10 @@
 tells (suggested to the member, who confirms).
 
 The original is always kept as uploaded (its SHA-256 finds a receipt sent twice). Photos get a
-display copy: EXIF orientation applied, at most 1600 px on its longest side, JPEG. There is no
-OCR: nothing is read from a photo (no OCR engine runs on our servers yet); a Factur-X PDF carries
-its invoice as XML, which is read by ``compagnon.einvoice.parse``.
+display copy: EXIF orientation applied, at most 1600 px on its longest side, JPEG. A Factur-X PDF
+carries its invoice as XML, read at once by ``compagnon.einvoice.parse``: it comes first. Any other
+photo or PDF is read in the background by ``compagnon.ocr`` (OCR in the worker, offline), whose
+answer the form polls (``start_reading``); when no OCR engine is installed, nothing is read.
 """
 
 from __future__ import annotations
@@ -110,3 +111,28 @@ def facturx_suggestion(data: bytes, filename: str = "") -> dict | None:
         "buyer": invoice.buyer.name,
         "vat_total": str(sum((Decimal(v["tax_amount"]) for v in vat), Decimal("0"))),
     }
+
+
+def reading_on() -> bool:
+    """Whether photos are read here (the OCR engine is installed and switched on)."""
+    from compagnon import ocr
+
+    return ocr.engine_available()
+
+
+def start_reading(user, data: bytes):
+    """Queue the reading of a receipt (photo, or PDF that is not Factur-X) for ``user``, who may
+    claim expenses. The ``ReadingJob``, or None when the file is not a receipt or nothing can
+    read it (no OCR engine: a PDF's text layer is still read)."""
+    from compagnon.ocr import jobs
+
+    try:
+        kind = check(data)
+    except ReceiptError:
+        return None
+    if kind.startswith("image/") and not reading_on():
+        return None
+    try:
+        return jobs.start(user=user, data=data, content_type=kind, purpose="expenses")
+    except (OSError, ValueError, Image.DecompressionBombError):  # a photo Pillow cannot scale down
+        return None

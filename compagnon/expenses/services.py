@@ -520,7 +520,8 @@ def add_to_batch(*, actor, batch: PayoutBatch, claims) -> list[ExpenseClaim]:
                                    % {"claim": label, "member": claim.member}})
         line = payouts.add_line(actor=actor, batch=batch, creditor_name=account.holder, iban=account.iban,
                                 bic=account.bic, amount=claim.amount, purpose=Purpose.EXPENSE,
-                                remittance=transfer_text(claim))
+                                remittance=transfer_text(claim), debit_account="member_current",
+                                activity=claim.activity)
         claim.payout_line = line
         claim.save(update_fields=["payout_line", "updated_at"])
         _audit(actor=actor, claim=claim, action="in_transfer",

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,6 +58,10 @@ def _form(request, activity, data=None, files=None, **kwargs):
     return ClaimForm(data, files, activity=activity, clients=clients, **kwargs), {str(c.pk): c for c in clients}
 
 
+def _form_page(request, context, status=200):
+    return render(request, "expenses/claim_form.html", {**context, "reading_on": receipts.reading_on()}, status=status)
+
+
 @login_required
 def claim_new(request, pk):
     activity = get_or_404(selectors.activity, request.user, pk)
@@ -64,7 +69,7 @@ def claim_new(request, pk):
         raise PermissionDenied(_("Only the members working in this activity claim its expenses."))
     if request.method != "POST":
         form, _clients = _form(request, activity)
-        return render(request, "expenses/claim_form.html", {"form": form, "activity": activity})
+        return _form_page(request, {"form": form, "activity": activity})
     form, clients = _form(request, activity, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -83,12 +88,10 @@ def claim_new(request, pk):
             return redirect("expense-detail", pk=claim.pk)
     if _queued(request):
         return _queued_errors(form)
-    return render(request, "expenses/claim_form.html", {"form": form, "activity": activity}, status=400)
+    return _form_page(request, {"form": form, "activity": activity}, status=400)
 
 
 def claim_url(claim):
-    from django.urls import reverse
-
     return reverse("expense-detail", args=[claim.pk])
 
 
@@ -127,7 +130,7 @@ def claim_edit(request, pk):
         for i, line in enumerate(claim.vat_lines.all()[:3]):
             initial[f"vat_rate_{i}"], initial[f"vat_amount_{i}"] = line.rate, line.tax_amount
         form, _clients = _form(request, activity, initial=initial)
-        return render(request, "expenses/claim_form.html", {"form": form, "activity": activity, "claim": claim})
+        return _form_page(request, {"form": form, "activity": activity, "claim": claim})
     form, clients = _form(request, activity, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -138,8 +141,7 @@ def claim_edit(request, pk):
         else:
             messages.success(request, _say(claim))
             return redirect("expense-detail", pk=claim.pk)
-    return render(request, "expenses/claim_form.html", {"form": form, "activity": activity, "claim": claim},
-                  status=400)
+    return _form_page(request, {"form": form, "activity": activity, "claim": claim}, status=400)
 
 
 @login_required
@@ -224,14 +226,20 @@ def claim_preview(request, pk):
 @login_required
 @require_POST
 def claim_suggest(request, pk):
-    """What a Factur-X PDF says (date, supplier, amounts, VAT), for the member to confirm."""
+    """What the receipt says, for the member to confirm: a Factur-X PDF at once (its XML is read
+    first, it is exact); a photo or another PDF is read in the background, and the answer gives
+    the address to poll (``reading``). ``off``: photos are not read on this server."""
     activity = get_or_404(selectors.activity, request.user, pk)
     if not services.may_claim(request.user, activity):
         raise PermissionDenied
     upload = request.FILES.get("receipt")
     data = upload.read(receipts.MAX_BYTES + 1) if upload else b""
     suggestion = receipts.facturx_suggestion(data, upload.name if upload else "") if data else None
-    return JsonResponse({"suggestion": suggestion})
+    if suggestion or not data:
+        return JsonResponse({"suggestion": suggestion, "reading": None, "off": False})
+    job = receipts.start_reading(request.user, data)
+    return JsonResponse({"suggestion": None, "reading": reverse("ocr-reading", args=[job.pk]) if job else None,
+                         "off": job is None and not receipts.reading_on()})
 
 
 @login_required
