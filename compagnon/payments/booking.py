@@ -39,6 +39,7 @@ from compagnon.members.models import Activity
 from compagnon.notifications import events
 from compagnon.sales.models import Document, Kind, PaymentState
 
+from . import hooks
 from .models import ZERO, Allocation, AllocationKind, MatchRun, Method
 
 JOURNAL = "misc"  # a role: OD in both charts. Dated today, so it never fights the bank journal's dates.
@@ -221,6 +222,8 @@ class Plan:
         bulk_set(BankTransaction, list(self.transactions.values()), ["allocated", "state"])
         bulk_set(Allocation, list(self.credits.values()), ["used_amount"])
         AuditEvent.objects.bulk_create(self._audit, batch_size=BULK)
+        # higher floors following what was paid (prefinancing settles its advances)
+        hooks.paid_amounts_changed(list(self.documents), actor=self.actor)
         # reminders, formal notices… still planned for what is now paid are cancelled with it
         documents_paid([pk for pk, d in self.documents.items() if d.payment_state == PaymentState.PAID])
         # the members hear of what their clients paid (after commit, told by the top floor)

@@ -26,6 +26,7 @@ from compagnon.dunning import decisions as collections
 from compagnon.ledger import services as ledger
 from compagnon.sales.models import Document, Kind, PaymentState, State
 
+from . import hooks
 from .booking import (
     DOCUMENT_FIELDS,
     JOURNAL,
@@ -352,6 +353,7 @@ def reverse_allocation(*, actor, allocation, reason: str = "") -> Allocation:
            message=gettext_noop("Allocation of %(amount)s EUR (%(kind)s, %(date)s) undone: %(reason)s"),
            params={"amount": f"{a.amount:.2f}", "kind": AllocationKind(a.kind).label, "date": a.date,
                    "reason": a.reversal_reason or "—"})
+    hooks.paid_amounts_changed([pk for pk in (a.document_id, a.credit_note_id) if pk], actor=actor)
     # unpaid again: the collection steps cancelled by the payment come back (announced anew)
     for doc in docs.values():
         if doc.kind != Kind.CREDIT_NOTE and doc.payment_state != PaymentState.PAID:
