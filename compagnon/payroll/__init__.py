@@ -1,0 +1,1 @@
+"""Salaries: simulation, monthly requests, payroll variables and journal, net pay, payslips, contracts."""
