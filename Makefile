@@ -21,11 +21,16 @@ check-python:
 $(STAMP): pyproject.toml constraints.txt | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@# The OCR engine without its declared opencv-python (GUI build, needs libGL): pyproject.toml says why.
+	$(PIP) install --quiet -c constraints.txt --no-deps rapidocr-onnxruntime || \
+	  echo "The OCR engine could not be installed: receipts will not be read (the forms say so)."
 	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
 	  echo "PDF documents are rendered by WeasyPrint, which needs the Pango text library of your system."; \
 	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	  echo "  Fedora: sudo dnf install pango    macOS: brew install pango"; \
 	  echo "Then run the same make command again."; exit 1; }
+	@[ "$$(uname)" != Linux ] || ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || \
+	  echo "Note: HarfBuzz's subset library is missing, so PDFs render about four times slower (Debian/Ubuntu: sudo apt-get install libharfbuzz-subset0)."
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -112,6 +117,7 @@ constraints: check-python
 	rm -rf var/constraints-venv
 	$(PYTHON) -m venv var/constraints-venv
 	var/constraints-venv/bin/pip install --quiet '.[test,bench]'
+	var/constraints-venv/bin/pip install --quiet --no-deps rapidocr-onnxruntime==1.4.4
 	{ sed -n '1,3p' constraints.txt; var/constraints-venv/bin/pip freeze --exclude-editable | grep -v '^compagnon'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf var/constraints-venv

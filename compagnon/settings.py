@@ -48,6 +48,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "compagnon.core",
+    "compagnon.ocr",  # kernel: reading receipts and invoices offline (read_document)
     "compagnon.accounts",
     "compagnon.organisation",
     "compagnon.members",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "compagnon.payouts",
     "compagnon.expenses",
     "compagnon.budget",
+    "compagnon.payroll",
+    "compagnon.prefinancing",
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -297,6 +300,11 @@ TASKS = {
 }
 # /healthz reports tasks "late" when a ready task has waited longer than this.
 TASKS_LATE_AFTER_SECONDS = int(os.environ.get("TASKS_LATE_AFTER_SECONDS", "300"))
+# Reading receipts (compagnon/ocr): OCR runs in the worker, killed after this many seconds, on
+# this many CPU threads; OCR_ENABLED=0 switches it off (forms then say photos are not read).
+OCR_TIMEOUT_SECONDS = int(os.environ.get("OCR_TIMEOUT_SECONDS", "60"))
+OCR_THREADS = int(os.environ.get("OCR_THREADS", "1"))
+OCR_ENABLED = os.environ.get("OCR_ENABLED", "1") not in ("0", "false", "no", "")
 # Rejected uploads (bank statements, supplier invoices) are kept this many days, then purged by
 # the daily task core.retention.purge_rejected_uploads (or `manage.py purge_rejected_uploads`).
 REJECTED_UPLOAD_RETENTION_DAYS = int(os.environ.get("REJECTED_UPLOAD_RETENTION_DAYS", "90"))

@@ -22,7 +22,10 @@ api_v1 = [
     path("", include("compagnon.notifications.api_urls")),
     path("", include("compagnon.payouts.api_urls")),
     path("", include("compagnon.expenses.api_urls")),
+    path("", include("compagnon.ocr.api_urls")),
     path("", include("compagnon.budget.api_urls")),
+    path("", include("compagnon.prefinancing.api_urls")),
+    path("", include("compagnon.payroll.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -53,7 +56,10 @@ urlpatterns = [
     path("", include("compagnon.notifications.urls")),
     path("", include("compagnon.payouts.urls")),
     path("", include("compagnon.expenses.urls")),
+    path("", include("compagnon.ocr.urls")),
     path("", include("compagnon.budget.urls")),
+    path("", include("compagnon.prefinancing.urls")),
+    path("", include("compagnon.payroll.urls")),
     path("", include("compagnon.glossary.urls")),
 ]
 

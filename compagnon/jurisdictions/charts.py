@@ -63,6 +63,9 @@ A = AccountSpec
 FRANCE = (
     # class 1 — capital
     A("1013", gettext_noop("Subscribed capital, called and paid up"), EQUITY, "share_capital"),
+    # 1518 Autres provisions pour risques: the guarantee fund behind prefinancing (advances to
+    # members on unpaid invoices), fed by the advances' fees, used when a client never pays.
+    A("1518", gettext_noop("Prefinancing guarantee fund"), LIABILITY, "prefinancing_fund"),
     # class 4 — third parties
     A("401", gettext_noop("Suppliers"), LIABILITY, "supplier"),
     A("411", gettext_noop("Customers"), ASSET, "receivable"),
@@ -76,6 +79,10 @@ FRANCE = (
     ),
     A("421", gettext_noop("Staff – salaries payable"), LIABILITY, "salaries_payable"),
     A("431", gettext_noop("Social security"), LIABILITY, "social_security"),
+    # 437 Autres organismes sociaux (AGIRC-ARRCO, unemployment insurance, provident funds…)
+    A("437", gettext_noop("Other social bodies"), LIABILITY, "social_other"),
+    # 4421 Prélèvements à la source (impôt sur le revenu withheld from salaries, CGI art. 204 A)
+    A("4421", gettext_noop("Income tax withheld at source"), LIABILITY, "withholding_tax"),
     # 44566 TVA sur autres biens et services (deductible VAT on purchases)
     A("44566", gettext_noop("Deductible VAT on goods and services"), ASSET, "vat_deductible"),
     # 44571 TVA collectée, split by rate (rates of the Code général des impôts, art. 278 ff.)
@@ -88,10 +95,16 @@ FRANCE = (
     # associates of the cooperative (Code du travail, art. L7331-1 ff.; loi ESS n° 2014-856).
     A("455", gettext_noop("Members' current accounts"), LIABILITY, "member_current"),
     A("471", gettext_noop("Suspense account"), ASSET, "suspense"),
+    # 4678 Autres comptes débiteurs: advances paid to members on their activity's unpaid
+    # invoices, recovered when the client pays (docs/decisions/0020-prefinancing.md).
+    A("4678", gettext_noop("Prefinancing advances outstanding"), ASSET, "prefinancing"),
     # class 5 — financial
     A("512", gettext_noop("Bank"), ASSET, "bank"),
     A("530", gettext_noop("Cash"), ASSET, "cash"),
     A("580", gettext_noop("Internal transfers"), ASSET, "internal_transfer"),
+    # 58 Virements internes, subdivided: outgoing SEPA transfers handed to the bank and not yet on
+    # its statement (booked when a payout batch is sent, cleared by the bank line).
+    A("581", gettext_noop("Outgoing transfers in progress"), ASSET, "transfers_in_progress"),
     # class 6 — expenses
     A("604", gettext_noop("Purchases of studies and services"), EXPENSE, "purchases_services"),
     A("606", gettext_noop("Non-stocked supplies"), EXPENSE, "supplies"),
@@ -103,6 +116,8 @@ FRANCE = (
     A("645", gettext_noop("Social security contributions"), EXPENSE, "social_charges"),
     A("654", gettext_noop("Irrecoverable receivables"), EXPENSE, "bad_debt"),
     A("658", gettext_noop("Miscellaneous operating expenses"), EXPENSE, "misc_expense"),
+    # 6588: an advance once its invoice is paid (or its loss borne by the activity).
+    A("6588", gettext_noop("Prefinanced sums charged to activities"), EXPENSE, "prefinancing_charge"),
     # class 7 — income
     A("706", gettext_noop("Services rendered"), INCOME, "revenue_services"),
     A("707", gettext_noop("Sales of goods"), INCOME, "revenue_goods"),
@@ -127,17 +142,26 @@ FRANCE_JOURNALS = (
 BELGIUM = (
     # class 1
     A("100", gettext_noop("Subscribed capital"), EQUITY, "share_capital"),
+    # 164 Provisions pour autres risques et charges / Voorzieningen voor andere risico's en
+    # kosten: the guarantee fund behind prefinancing.
+    A("164", gettext_noop("Prefinancing guarantee fund"), LIABILITY, "prefinancing_fund"),
     # class 4 — receivables and payables within one year
     A("400", gettext_noop("Customers"), ASSET, "receivable"),
     A("407", gettext_noop("Doubtful receivables"), ASSET, "receivable_doubtful"),
     A("411", gettext_noop("VAT recoverable"), ASSET, "vat_deductible"),
+    # 416 Créances diverses / Overige vorderingen: advances paid to members on unpaid invoices.
+    A("416", gettext_noop("Prefinancing advances outstanding"), ASSET, "prefinancing"),
     A("440", gettext_noop("Suppliers"), LIABILITY, "supplier"),
     # 451 TVA à payer / Te betalen btw, split by rate (Code TVA art. 37, AR n° 20)
     A("451021", gettext_noop("VAT due 21%"), LIABILITY, "vat_collected", Decimal("21.0")),
     A("451012", gettext_noop("VAT due 12%"), LIABILITY, "vat_collected", Decimal("12.0")),
     A("451006", gettext_noop("VAT due 6%"), LIABILITY, "vat_collected", Decimal("6.0")),
+    # 453 Précomptes retenus / Ingehouden voorheffingen (professional withholding tax)
+    A("453", gettext_noop("Withholding taxes"), LIABILITY, "withholding_tax"),
     A("454", gettext_noop("National Social Security Office"), LIABILITY, "social_security"),
     A("455", gettext_noop("Remuneration payable"), LIABILITY, "salaries_payable"),
+    # 459 Autres dettes sociales / Andere sociale schulden (sector funds, insurers… other than the ONSS)
+    A("459", gettext_noop("Other social debts"), LIABILITY, "social_other"),
     # 46 Acomptes reçus sur commandes / Ontvangen vooruitbetalingen op bestellingen
     A("460", gettext_noop("Advances received on orders"), LIABILITY, "customer_advances"),
     # 489 Autres dettes diverses / Andere diverse schulden: the current accounts of the
@@ -148,6 +172,9 @@ BELGIUM = (
     A("550", gettext_noop("Credit institutions – current accounts"), ASSET, "bank"),
     A("570", gettext_noop("Cash"), ASSET, "cash"),
     A("580", gettext_noop("Internal transfers"), ASSET, "internal_transfer"),
+    # 58 Virements internes / Interne overboekingen, subdivided: outgoing transfers sent to the
+    # bank and not yet on its statement (payout batches).
+    A("581", gettext_noop("Outgoing transfers in progress"), ASSET, "transfers_in_progress"),
     # class 6
     A("601", gettext_noop("Purchases of supplies"), EXPENSE, "supplies"),
     A(
@@ -163,6 +190,7 @@ BELGIUM = (
     A("621", gettext_noop("Employer's social security contributions"), EXPENSE, "social_charges"),
     A("642", gettext_noop("Losses on trade receivables"), EXPENSE, "bad_debt"),
     A("643", gettext_noop("Miscellaneous operating expenses"), EXPENSE, "misc_expense"),
+    A("6438", gettext_noop("Prefinanced sums charged to activities"), EXPENSE, "prefinancing_charge"),
     A("657", gettext_noop("Bank charges"), EXPENSE, "bank_fees"),
     # class 7 — 70 Chiffre d'affaires / Omzet (700/707 sales and services, 708 discounts)
     A("7001", gettext_noop("Sales of goods"), INCOME, "revenue_goods"),

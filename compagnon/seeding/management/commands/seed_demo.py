@@ -93,9 +93,21 @@ class Command(BaseCommand):
         from compagnon.expenses.demo import seed_demo_expenses
 
         seed_demo_expenses(camille, belgian)
+        from compagnon.seeding.transfers import seed_demo_transfers
+
+        seed_demo_transfers(camille)  # claims paid back in a batch sent and settled by a demo statement
         from compagnon.budget.demo import seed_demo_budget
 
         seed_demo_budget(activities)
+        from compagnon.seeding.revenue import seed_demo_revenue
+
+        seed_demo_revenue([camille] + ([belgian] if belgian else []))  # clients pay: the salaries below fit
+        from compagnon.payroll.demo import seed_demo_payroll
+
+        seed_demo_payroll([camille] + ([belgian] if belgian else []) + activities)
+        from compagnon.prefinancing.demo import seed_demo_prefinancing
+
+        seed_demo_prefinancing(activities)
 
     def _load_people(self):
         r = rng(2026)
