@@ -23,7 +23,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from compagnon import permissions
-from compagnon.core.params import choice_param, paginate
+from compagnon.core.params import choice_param, paginate, text_param
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 from compagnon.payouts.models import BatchState, PayoutBatch
 
@@ -296,7 +296,7 @@ def _entity_for_new_supplier(request):
 @login_required
 def supplier_list(request):
     qs = selectors.suppliers(request.user)
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = text_param(request.GET, "q", max_length=100)
     if query:
         qs = qs.filter(name__icontains=query)
     return render(request, "purchases/supplier_list.html", {

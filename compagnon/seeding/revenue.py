@@ -15,7 +15,7 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compagnon import jurisdictions
 from compagnon.accounts.models import Role, RoleAssignment
@@ -95,9 +95,11 @@ def seed_demo_revenue(activities) -> list[Document]:
                 or not CsvMapping.objects.filter(account=account).exists()
                 or account.statements.filter(filename__startswith=MARK).exists()):
             continue
-        invoices = [_invoice(activity, holder.member.user, clients[i % len(clients)], target)
-                    for i, target in enumerate(TARGETS)]
-        banking.import_statement(actor=accountant.user, account=account, data=_statement(account, invoices),
-                                 filename=f"{MARK}-{timezone.localdate():%Y%m%d}.csv")
+        # entry labels (matching, contribution) are written in the words of the entity's books
+        with translation.override(entity.default_language or "fr"):
+            invoices = [_invoice(activity, holder.member.user, clients[i % len(clients)], target)
+                        for i, target in enumerate(TARGETS)]
+            banking.import_statement(actor=accountant.user, account=account, data=_statement(account, invoices),
+                                     filename=f"{MARK}-{timezone.localdate():%Y%m%d}.csv")
         paid += list(Document.objects.filter(pk__in=[d.pk for d in invoices], payment_state=PaymentState.PAID))
     return paid

@@ -41,6 +41,7 @@ def test_a_member_reaches_only_their_own_salary(client, coop):
     download = client.get(f"/salary/payslips/{coop['my_slip'].pk}/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     b"".join(download.streaming_content)
+    download.close()
     for url in (f"/salary/requests/{coop['theirs'].pk}/", f"/salary/payslips/{coop['their_slip'].pk}/",
                 f"/payroll/{coop['entity'].pk}/"):
         assert client.get(url).status_code == 404, url
@@ -53,7 +54,10 @@ def test_a_member_reaches_only_their_own_salary(client, coop):
     slips = client.get("/api/v1/payslips/", **headers).json()
     assert [s["id"] for s in slips["results"]] == [coop["my_slip"].pk]
     assert client.get(f"/api/v1/payslips/{coop['their_slip'].pk}/download/", **headers).status_code == 404
-    assert client.get(f"/api/v1/payslips/{coop['my_slip'].pk}/download/", **headers).status_code == 200
+    mine = client.get(f"/api/v1/payslips/{coop['my_slip'].pk}/download/", **headers)
+    assert mine.status_code == 200
+    b"".join(mine.streaming_content)
+    mine.close()
     contracts = client.get("/api/v1/employment-contracts/", **headers).json()["results"]
     assert {c["member"] for c in contracts} == {coop["camille"].pk}
 
