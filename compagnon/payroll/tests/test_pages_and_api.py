@@ -31,6 +31,13 @@ def api(client, user):
     return {"HTTP_AUTHORIZATION": f"Token {api_token_for(user)}"}
 
 
+def _close_file(response):
+    """Close the streamed file, not the response: response.close() sends request_finished, which
+    would close the test's database connection on PostgreSQL."""
+    for close in response._resource_closers:
+        close()
+
+
 def test_a_member_reaches_only_their_own_salary(client, coop):
     client.force_login(coop["camille"].user)
     page = client.get("/salary/")
@@ -41,7 +48,7 @@ def test_a_member_reaches_only_their_own_salary(client, coop):
     download = client.get(f"/salary/payslips/{coop['my_slip'].pk}/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     b"".join(download.streaming_content)
-    download.close()
+    _close_file(download)
     for url in (f"/salary/requests/{coop['theirs'].pk}/", f"/salary/payslips/{coop['their_slip'].pk}/",
                 f"/payroll/{coop['entity'].pk}/"):
         assert client.get(url).status_code == 404, url
@@ -57,7 +64,7 @@ def test_a_member_reaches_only_their_own_salary(client, coop):
     mine = client.get(f"/api/v1/payslips/{coop['my_slip'].pk}/download/", **headers)
     assert mine.status_code == 200
     b"".join(mine.streaming_content)
-    mine.close()
+    _close_file(mine)
     contracts = client.get("/api/v1/employment-contracts/", **headers).json()["results"]
     assert {c["member"] for c in contracts} == {coop["camille"].pk}
 
