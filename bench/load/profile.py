@@ -8,7 +8,10 @@ In this process, through Django's test client (no server, no network), as the fi
 member and the first API member: each endpoint of the locustfile a few times (warm), then timed
 ``--repeat`` times: CPU ms (this thread), the CPU of its PostgreSQL backend (same machine), SQL
 queries and their time. The autosave and the PDF of
-the draft change the draft; nothing is issued.
+the draft change the draft. "issue and send" issues invoices: before it is measured, the profile
+makes one new draft invoice per call (outside the measure; the member's client and the bench's two
+lines), then each call posts the send page's form as the page has it (email to the client's address),
+as the load bench's members do; ``--no-issue`` leaves it out.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def main(argv=None) -> int:
     p.add_argument("--cprofile", default="", help="endpoint name to profile with cProfile")
     p.add_argument("--top", type=int, default=25)
     p.add_argument("--queries", action="store_true", help="list the SQL of each endpoint (first 150 characters)")
+    p.add_argument("--no-issue", action="store_true", help="leave out issue and send (it issues invoices)")
     args = p.parse_args(argv)
 
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_ENV="development", DEBUG="0",
@@ -64,6 +68,43 @@ def main(argv=None) -> int:
         return browser.post(f"/documents/{member['draft']}/autosave/", editor_form(member, variant[0], quote=True),
                             HTTP_HX_REQUEST="true", HTTP_HX_TARGET="totals")
 
+    pages = {}  # "issue and send": the send page of each fresh draft, read before the measure
+
+    def fresh_drafts(count):
+        from bench.load.forms import form_fields
+        from compagnon.clients.models import Client as Customer
+        from compagnon.sales import services
+        from compagnon.sales.models import Document, Kind
+
+        user = User.objects.get(email=member["email"])
+        model = Document.objects.get(pk=member["draft"])
+        customer = Customer.objects.filter(activity_id=model.activity_id).exclude(email="").order_by("pk").first()
+        queue = []
+        for _ in range(count):
+            document = services.create_document(actor=user, activity=model.activity, client=customer,
+                                                kind=Kind.INVOICE, lines=[
+                                                    {"description": "Garden work", "quantity": 3, "unit": "HUR",
+                                                     "unit_price": 40, "vat_category": "S",
+                                                     "vat_rate": services_rate(model)}])
+            url = f"/documents/{document.pk}/email/"
+            fields = form_fields(browser.get(url).content.decode(), url)
+            fields.pop("csrfmiddlewaretoken", None)
+            queue.append((url, fields))
+        pages["queue"] = queue
+
+    def services_rate(model):
+        from compagnon.sales.forms import parse_vat, standard_vat
+
+        return parse_vat(standard_vat(model.entity))[1]
+
+    def issue_and_send():
+        url, fields = pages["queue"].pop()
+        return browser.post(url, fields)
+
+    def send_page():
+        url, _fields = pages["queue"][-1]
+        return browser.get(url)
+
     endpoints = {
         "home": lambda: browser.get("/home/"),
         "documents list": lambda: browser.get("/documents/"),
@@ -77,7 +118,11 @@ def main(argv=None) -> int:
         "API documents list": lambda: token.get("/api/v1/documents/?kind=invoice"),
         "API document": lambda: token.get(f"/api/v1/documents/{api['issued']}/"),
         "API clients list": lambda: token.get("/api/v1/clients/"),
+        "send page": send_page,
+        "issue and send": issue_and_send,
     }
+    if args.no_issue:
+        del endpoints["send page"], endpoints["issue and send"]
     def backend_cpu_ms() -> float | None:
         """CPU used so far by this connection's PostgreSQL backend (same machine only)."""
         try:
@@ -94,6 +139,8 @@ def main(argv=None) -> int:
     for name, call in endpoints.items():
         if args.cprofile and name != args.cprofile:
             continue
+        if name in ("send page", "issue and send"):
+            fresh_drafts(1 if name == "send page" else 8 + args.repeat + 1 + (args.repeat if args.cprofile else 0))
         for _ in range(8):  # past the prepare threshold and PostgreSQL's 5 custom plans
             response = call()
         cpu, wall = [], []

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -149,7 +154,8 @@ class SentDocumentSerializer(DocumentSerializer):
     emails = serializers.SerializerMethodField()
     transmissions = serializers.SerializerMethodField()
     repeat = serializers.SerializerMethodField(
-        help_text="true when the same sending was asked for again within two minutes: nothing was sent again.")
+        help_text="true when this Idempotency-Key was already used to send this document: nothing was sent again, "
+                  "the document is as that first sending left it.")
 
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "sent_at", "emails", "transmissions", "repeat"]
@@ -178,15 +184,26 @@ class DocumentSendViewSet(viewsets.GenericViewSet):
                                   "vat_breakdown"))
 
     @extend_schema(request=DocumentSendSerializer,
+                   parameters=[OpenApiParameter(
+                       "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                       description="Makes a retry safe: any unique value of 1 to 100 printable characters without "
+                                   "spaces (a UUID, say), the same for every retry of one sending. A call with a key "
+                                   "already used to send this document sends nothing again and answers 200 with the "
+                                   "document and repeat true. A call that failed sent nothing: retry it with the same "
+                                   "key. Without the header, every call is a new sending.")],
                    responses={201: SentDocumentSerializer,
-                              200: OpenApiResponse(SentDocumentSerializer, description="already sent a moment ago: "
-                                                   "nothing was sent again (repeat is true)")})
+                              200: OpenApiResponse(SentDocumentSerializer, description="this Idempotency-Key already "
+                                                   "sent this document: nothing was sent again (repeat is true)")})
     @action(detail=True, methods=["post"], url_path="send", url_name="api-send")
     def send(self, request, pk=None):
         """Send a document to its client: a draft invoice, deposit invoice or credit note is issued first
         (number, e-invoice check), a draft quote or statement is numbered. If issuing works and sending
         then fails (a refused address, no Peppol identifier), the document stays issued and the answer
-        is an error saying so: send again."""
+        is an error saying so: send again. Send an Idempotency-Key header to make retries safe."""
+        try:
+            key = delivery.clean_key(request.headers.get("Idempotency-Key"))
+        except ValidationError as exc:
+            raise ValidationError({"Idempotency-Key": exc.message_dict["key"]}) from None
         data = DocumentSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -195,7 +212,7 @@ class DocumentSendViewSet(viewsets.GenericViewSet):
         to = v.get("to") or document.client.email
         result = delivery.deliver(actor=request.user, document=document, channel=channel, to=to,
                                   subject=v.get("subject", ""), message=v.get("message", ""),
-                                  base_url=request.build_absolute_uri("/"))
+                                  base_url=request.build_absolute_uri("/"), key=key)
         if result.error is not None:
             problem = " ".join(result.error.messages)
             message = _("%(document)s is issued, but it was not sent: %(problem)s Send it again.") % {

@@ -6,8 +6,8 @@ from compagnon.sales.models import DocumentEmail
 
 class SendForm(forms.Form):
     """The send page: how (email, Peppol), to whom, what the email says. ``to`` is checked by the
-    service (not needed for Peppol or without emailing); ``seen`` is the document's sending state
-    the page showed, so that a double tap sends once."""
+    service (not needed for Peppol or without emailing); ``key`` is the idempotency key of the page
+    shown (``delivery.new_key``), so that a double tap sends once."""
 
     channel = forms.ChoiceField(label=_("How"), required=False, widget=forms.RadioSelect,
                                 choices=[("email", _("By email, with the PDF and the client's link")),
@@ -19,7 +19,7 @@ class SendForm(forms.Form):
     message = forms.CharField(label=_("Message"), max_length=10000, required=False,
                               widget=forms.Textarea(attrs={"rows": 9}),
                               help_text=_("The link to the document and its PDF are added below your message."))
-    seen = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
 
 class RefuseForm(forms.Form):

@@ -162,3 +162,28 @@ class ClientRefusal(models.Model):
 
     def __str__(self):
         return f"{self.document} refused"
+
+
+class SentOnce(models.Model):
+    """A sending asked for with an idempotency key (the send page's hidden ``key``, the API's
+    ``Idempotency-Key`` header), stored in the transaction that sent: the same key again for the
+    same document returns this first result instead of sending twice. Only a sending that happened
+    is stored: when issuing worked and sending failed, the same key sends on the next try."""
+
+    document = models.ForeignKey("sales.Document", on_delete=models.CASCADE, related_name="sent_once")
+    key = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10)
+    issued = models.BooleanField(default=False)  # the first call issued the document
+    email = models.ForeignKey("sales.DocumentEmail", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    transmission = models.ForeignKey("einvoice.Transmission", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "key"], name="portal_sent_once_per_key")]
+
+    def __str__(self):
+        return f"{self.document} ({self.key})"

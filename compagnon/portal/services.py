@@ -157,17 +157,20 @@ def portal_url(access, base_url: str | None = None) -> str:
 
 @transaction.atomic
 def send_document(*, actor, document: Document, to, subject: str = "", message: str = "",
-                  base_url: str | None = None) -> DocumentEmail:
+                  base_url: str | None = None, locked: bool = False) -> DocumentEmail:
     """Email ``document`` to ``to`` with its PDF and a portal link, in the client's language.
 
     A draft quote or statement is sent first (numbered, frozen). Invoices, deposits and credit notes
     must be issued. ``base_url`` is the site's address for the link (the views pass the request's).
+    ``locked``: the caller read ``document`` with :func:`_lock` in the transaction it is in (and
+    issued it there, perhaps): it is not read again.
     """
     require(actor, "sales.change_document", document)
     recipients = clean_recipients(to)
     if document.is_quote and document.state == State.DRAFT:
         sales_services.change_quote_state(actor=actor, document=document, to_state=State.SENT)
-    document = _lock(document)
+        locked = False  # changed through another copy of the row: read it again
+    document = sales_services._locked(document) if locked else _lock(document)
     if document.is_draft or not document.frozen:
         raise ValidationError(_("Issue this document before sending it: a draft is not sent to clients."))
     subject = " ".join((subject or "").split()).replace(NUMBER_PLACEHOLDER, document.number)[:300]

@@ -64,11 +64,9 @@ def _field_errors(form, exc: ValidationError) -> bool:
     return True
 
 
-def _bound_again(form, document) -> SendForm:
-    """The same form (what was typed kept) for the document as it now is: a new ``seen``."""
-    data = form.data.copy()
-    data["seen"] = delivery.marker(document)
-    again = SendForm(data)
+def _bound_again(form) -> SendForm:
+    """The same form (what was typed kept, the same key: nothing was sent with it) with its errors."""
+    again = SendForm(form.data.copy())
     again.is_valid()
     for name, errors in form.errors.items():
         if name in again.fields:
@@ -78,7 +76,7 @@ def _bound_again(form, document) -> SendForm:
 
 def _initial(document, user) -> dict:
     return {**services.send_defaults(document, user), "channel": delivery.default_channel(document),
-            "seen": delivery.marker(document)}
+            "key": delivery.new_key()}
 
 
 @login_required
@@ -96,7 +94,7 @@ def send(request, pk):
             try:
                 result = delivery.deliver(actor=request.user, document=document, channel=channel, to=data["to"],
                                           subject=data["subject"], message=data["message"],
-                                          base_url=request.build_absolute_uri("/"), seen=data["seen"] or None)
+                                          base_url=request.build_absolute_uri("/"), key=data["key"] or None)
             except ValidationError as exc:
                 if not _field_errors(form, exc):
                     problems = _problems(exc, document)
@@ -108,7 +106,7 @@ def send(request, pk):
                     return redirect("document-detail", pk=document.pk)
                 failed = {"label": _label(document), "reasons": [p["text"] for p in _problems(result.error, document)]}
                 _field_errors(form, result.error)
-                form = _bound_again(form, document)
+                form = _bound_again(form)
         status = 400
     else:
         form = SendForm(initial=_initial(document, request.user))

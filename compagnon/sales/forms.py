@@ -16,6 +16,7 @@ from compagnon.clients.models import DOCUMENT_LANGUAGES
 from compagnon.core.formatting import percent
 from compagnon.jurisdictions.base import ZERO_RATE_CATEGORIES
 
+from .fields import PythonWidgets
 from .models import (
     CHARGE_REASON_REQUIRED,
     UNIT_CHOICES,
@@ -162,7 +163,10 @@ def exemption_choices(entity) -> list:
 
 
 class DocumentForm(forms.Form):
-    """The header fields of a draft (the lines are parsed by :func:`parse_lines`)."""
+    """The header fields of a draft (the lines are parsed by :func:`parse_lines`). Its widgets are
+    written by Python (``fields.PythonWidgets``: the same HTML as Django's templates)."""
+
+    default_renderer = PythonWidgets
 
     title = forms.CharField(label=_label(Document, "title"), max_length=200, required=False)
     buyer_reference = forms.CharField(label=_label(Document, "buyer_reference"), max_length=100, required=False)

@@ -90,6 +90,15 @@ def _lock(document) -> Document:
     )
 
 
+def _locked(document) -> Document:
+    """``document`` as the caller read it with :func:`_lock`, inside the transaction it still holds."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("locked=True outside the transaction that locked the document")
+    return document
+
+
 def _require_draft(document):
     if not document.is_draft:
         raise ValidationError(
@@ -444,15 +453,17 @@ def _check_issuable(document: Document, lines: list[DocumentLine]) -> None:
         raise ValidationError(errors)
 
 
-def issue_document(*, actor, document: Document) -> Document:
+def issue_document(*, actor, document: Document, locked: bool = False) -> Document:
     """Issue an invoice, deposit invoice or credit note: number, freeze, book. One transaction.
 
     What later contexts add (the e-invoice check, applying a credit note…) runs through
     :mod:`compagnon.sales.steps`; their preparations (compiling rule sets) run first, before any
-    lock is taken, so that no other issue of the entity waits for them.
+    lock is taken, so that no other issue of the entity waits for them. ``locked``: the caller
+    read ``document`` with :func:`_lock` in the transaction it is in (the send page's one step),
+    so the row is not read a second time.
     """
     steps.prepare_issue(document)
-    return retry_on_conflict(_issue, actor=actor, document=document)
+    return retry_on_conflict(_issue, actor=actor, document=document, locked=locked)
 
 
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back as a
@@ -476,8 +487,8 @@ def retry_on_conflict(fn, **kwargs):
 
 
 @transaction.atomic
-def _issue(*, actor, document: Document) -> Document:
-    document = _lock(document)
+def _issue(*, actor, document: Document, locked: bool = False) -> Document:
+    document = _locked(document) if locked else _lock(document)
     require(actor, "sales.change_document", document)
     _require_draft(document)
     if not document.is_legal:

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def send_data(page, **changes) -> dict:
     """What the send page's form posts as shown (its prefilled values), with ``changes``."""
     form = page.context["form"]
-    data = {name: form[name].value() or "" for name in ("channel", "to", "subject", "message", "seen")}
+    data = {name: form[name].value() or "" for name in ("channel", "to", "subject", "message", "key")}
     data.update(changes)
     return data
 
@@ -146,9 +146,9 @@ def test_the_api_issues_and_sends_once_and_answers_the_document_with_its_emails(
     url = f"/api/v1/documents/{invoice.pk}/send/"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"to": ["compta@example.org"], "message": "Bonjour"},
-                               content_type="application/json", **auth)
+                               content_type="application/json", HTTP_IDEMPOTENCY_KEY="send-1", **auth)
         repeat = client.post(url, {"to": ["compta@example.org"], "message": "Bonjour"},
-                             content_type="application/json", **auth)
+                             content_type="application/json", HTTP_IDEMPOTENCY_KEY="send-1", **auth)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["state"] == "issued" and body["number"] and body["sent_at"] and body["repeat"] is False

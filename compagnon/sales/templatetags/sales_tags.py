@@ -45,6 +45,7 @@ class Options:
 
         self.choices = list(choices)
         self._parts = [(str(value), escape(str(value)), escape(str(label))) for value, label in self.choices]
+        self.key = tuple(self._parts)  # what it writes: a cache key for what is rendered from it
 
     def __iter__(self):
         return iter(self.choices)
@@ -67,3 +68,34 @@ def options(choices, selected):
     if not isinstance(choices, Options):
         choices = Options(choices)
     return choices.html(selected)
+
+
+@register.simple_tag
+def field(bound_field):
+    """``{% include "_field.html" with field=… %}`` written by Python (``sales.fields``): the editor's
+    thirteen header fields on every visit."""
+    from compagnon.sales.fields import field_html
+
+    return field_html(bound_field)
+
+
+_LINE_TEMPLATES: dict = {}
+
+
+@register.simple_tag(takes_context=True)
+def line_template(context, row):
+    """``sales/_line.html`` for the editor's hidden model row of a line kind (what "+ Line" copies):
+    the same HTML on every visit for a language and the unit and VAT lists, so rendered once per
+    process for each of them (three rows of every editor page)."""
+    from django.template.loader import get_template
+    from django.utils.translation import get_language
+
+    vats, units = context["vat_choices"], context["units"]
+    key = (get_language(), tuple(sorted(row.items())), vats.key, units.key)
+    html = _LINE_TEMPLATES.get(key)
+    if html is None:
+        if len(_LINE_TEMPLATES) >= 512:  # entities × languages × kinds is far fewer; a bound all the same
+            _LINE_TEMPLATES.clear()
+        html = _LINE_TEMPLATES[key] = get_template("sales/_line.html").render(
+            {"row": row, "units": units, "vat_choices": vats})
+    return html
