@@ -7,7 +7,7 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Activity budgets")
 
     def ready(self):
-        from compagnon.ledger import hooks
+        from compagnon.ledger.signals import entry_posted
 
         from . import (
             contribution,
@@ -15,4 +15,4 @@ class BudgetConfig(AppConfig):
         )
 
         # the contribution is charged when cash comes in (docs/decisions/0017-contribution-owner.md)
-        hooks.register_after_post("budget.contribution", contribution.charge_on_cash)
+        entry_posted.connect(contribution.charge_on_cash, dispatch_uid="budget.contribution")

@@ -3,7 +3,8 @@
 docs/decisions/0017-contribution-owner.md. A CAE takes its contribution on what the member's
 clients actually paid. Whenever an entry brings cash to an activity — a credit of a receivable
 account on the activity's axis outside the sales journal (a payment matched, a payment undone
-gives it back; a receivable written off as a bad debt is not cash) — the ledger's after-post hook (registered in ``apps.py``) calls
+gives it back; a receivable written off as a bad debt is not cash) — the ledger's ``entry_posted``
+signal (connected in ``apps.py``) calls
 :func:`charge_on_cash`, which, in the same transaction:
 
 * turns the cash into revenue without VAT with the activity's invoiced ratio (revenue and customer
@@ -42,7 +43,10 @@ from .models import ContributionCharge, ContributionRate, RevenueKind
 
 CHARGE_KIND = "contribution"  # the entry charging the cash of a source entry
 SWITCH_KIND = "contribution_switch"  # undoes the contribution booked at issue before 0017
-OWN_KINDS = frozenset({CHARGE_KIND, SWITCH_KIND})
+# The year-end closing and opening entries (bookkeeping, decision 0032) move balances from one
+# year to the next: they bring no cash, so they are skipped like the contribution's own entries.
+YEAR_END_KINDS = frozenset({"closing", "opening"})
+OWN_KINDS = frozenset({CHARGE_KIND, SWITCH_KIND}) | YEAR_END_KINDS
 SALES_ROLE = "sales"
 BAD_DEBT_ROLE = "bad_debt"
 _DEC = DecimalField(max_digits=16, decimal_places=2)
@@ -75,8 +79,9 @@ def cash_of(entry, lines) -> dict[int, Decimal]:
     return {pk: amount for pk, amount in cash.items() if amount}
 
 
-def charge_on_cash(entry, lines) -> None:
-    """The ledger's after-post hook: charge the contribution on the cash ``entry`` brought."""
+def charge_on_cash(sender=None, *, entry, lines, **kwargs) -> None:
+    """Receiver of ``ledger.signals.entry_posted``: charge the contribution on the cash ``entry``
+    brought."""
     cash = cash_of(entry, lines)
     if cash:
         charge(

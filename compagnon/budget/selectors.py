@@ -1,12 +1,11 @@
 """The live budget of an activity, computed from the ledger: never stored, never a second truth.
 
-One aggregate query over the activity's ledger lines, grouped by account with conditional sums
-for the period, the whole history up to the period's end, the sales journals and the salary
-window of the reserve; the accounts are then folded into the budget lines by their number
-(``accounts.py``). The lines carry their entry's date and journal (decision 0018): the query reads
-the activity's lines through the (activity, date) index and joins nothing. Five queries in all,
-whatever the number of lines: the entity's accounts and sales journals, the entity's rules, the
-sums, and the contribution charges.
+The sums per account — of the period, of the whole history up to the period's end, of the sales
+journals and of the salary window of the reserve — come from the ledger's month totals plus the
+lines of the days a bound cuts out of a month (``sums.py``, decision 0029): O(months), not
+O(lines). The accounts are then folded into the budget lines by their number (``accounts.py``).
+Six queries in all, whatever the number of lines: the entity's accounts and sales journals, the
+entity's rules, the month totals, the lines of the cut months, and the contribution charges.
 
 Contribution on CASHED revenue
 ------------------------------
@@ -24,10 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
-    DecimalField,
-    ExpressionWrapper,
-    F,
     Max,
     Min,
     Q,
@@ -37,10 +32,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from compagnon import permissions
-from compagnon.ledger.models import EntryLine
 from compagnon.ledger.money import ZERO, money
+from compagnon.members.models import Activity
+from compagnon.organisation.models import Entity
 
 from . import accounts as budget_accounts
+from . import sums
 from .models import (
     BudgetPolicy,
     ContributionCharge,
@@ -50,7 +47,6 @@ from .models import (
     RevenueKind,
 )
 
-_DEC = DecimalField(max_digits=16, decimal_places=2)
 RESERVE_WINDOW_MONTHS = 3
 
 
@@ -161,61 +157,12 @@ class Budget:
 # --- the sums ----------------------------------------------------------------------------------
 
 
-def _rows(activity_ids, date_from, date_to, window_start, sales_journals):
-    """The one aggregate query over the lines: per (activity, account), the net amount (debit −
-    credit) of all time up to ``date_to`` (a), of the period (p), of the reserve's salary window
-    (w), of the sales journals (s, and sp within the period).
-
-    The lines carry their entry's date and journal (decision 0018): no join. PostgreSQL groups by
-    (activity, account, journal, in the period, in the window) and sums ``debit − credit`` ONCE
-    per line — a conditional sum per figure cost a numeric subtraction and addition per line and
-    figure, most of the time at 100,000 lines — and the buckets are added up here."""
-    net = ExpressionWrapper(F("debit") - F("credit"), output_field=_DEC)
-    flags = {"in_window": ExpressionWrapper(Q(date__gt=window_start), output_field=BooleanField())}
-    if date_from is not None:
-        flags["in_period"] = ExpressionWrapper(Q(date__gte=date_from), output_field=BooleanField())
-    buckets = (
-        EntryLine.objects.filter(activity_id__in=activity_ids, date__lte=date_to)
-        .annotate(**flags)
-        .values("activity_id", "account_id", "journal_id", *flags)
-        .annotate(n=Sum(net))
-        .order_by()
-    )
-    sales = set(sales_journals)
-    rows: dict[tuple[int, int], dict] = {}
-    for b in buckets:
-        key = (b["activity_id"], b["account_id"])
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = {
-                "activity_id": key[0],
-                "account_id": key[1],
-                "a": ZERO,
-                "w": ZERO,
-                "s": ZERO,
-                "p": ZERO,
-                "sp": ZERO,
-            }
-        n = Decimal(str(b["n"] or 0))
-        in_sales, in_period = b["journal_id"] in sales, b.get("in_period", True)
-        row["a"] += n
-        if b["in_window"]:
-            row["w"] += n
-        if in_sales:
-            row["s"] += n
-        if in_period:
-            row["p"] += n
-            if in_sales:
-                row["sp"] += n
-    return list(rows.values())
-
-
 def _charges(activity_ids, date_from, date_to):
     """The contribution charged over the period, per activity and pair of rates (one query over
     ``ContributionCharge``, a row per payment and activity)."""
-    q = Q(activity_id__in=activity_ids, date__lte=date_to)
+    q = Q(activity_id__in=activity_ids, date__lte=sums.day_literal(date_to))
     if date_from is not None:
-        q &= Q(date__gte=date_from)
+        q &= Q(date__gte=sums.day_literal(date_from))
     return (
         ContributionCharge.objects.filter(q)
         .values("activity_id", "goods_rate", "services_rate")
@@ -244,21 +191,35 @@ def compute(
     return compute_many([activity], date_from, date_to)[0]
 
 
+def _entities(activities) -> dict:
+    """{entity id: entity} of the activities: the ones already loaded with them, the others in one
+    query (not one per activity: the home page's activities come without their entity)."""
+    cached = Activity._meta.get_field("entity").is_cached
+    entities = {a.entity_id: a.entity for a in activities if cached(a)}
+    missing = {a.entity_id for a in activities} - set(entities)
+    if missing:
+        entities.update(Entity.objects.in_bulk(list(missing)))
+        for a in activities:  # what shows the budget reads the entity too
+            if not cached(a):
+                a.entity = entities[a.entity_id]
+    return entities
+
+
 def compute_many(activities, date_from=None, date_to=None) -> list[Budget]:
-    """The budgets of several activities in the same five queries as one."""
+    """The budgets of several activities in the same six queries as one."""
     activities = list(activities)
     if not activities:
         return []
     if date_to is None:
         date_from, date_to = year_to_date()
-    entities = {a.entity_id: a.entity for a in activities}
+    entities = _entities(activities)
     accounts = budget_accounts.for_entities(entities.values())
     policies = {p.entity_id: p for p in BudgetPolicy.objects.filter(entity_id__in=list(entities))}
     window_start = months_before(date_to, RESERVE_WINDOW_MONTHS)
     by_activity: dict[int, list] = {a.pk: [] for a in activities}
     charged: dict[int, list] = {a.pk: [] for a in activities}
     sales_journals = sorted({j for acc in accounts.values() for j in acc.sales_journals})
-    for row in _rows(list(by_activity), date_from, date_to, window_start, sales_journals):
+    for row in sums.rows(list(by_activity), date_from, date_to, window_start, sales_journals):
         by_activity[row["activity_id"]].append(row)
     for row in _charges(list(by_activity), date_from, date_to):
         charged[row["activity_id"]].append(row)
@@ -351,18 +312,12 @@ def activity_budget(user, pk, date_from=None, date_to=None) -> Budget:
     return compute(visible_activity(user, pk), date_from, date_to)
 
 
-def my_budgets(user) -> list[Budget]:
-    """The year-to-date budget of each activity the user works in (the member's home)."""
-    s = permissions.scope_for(user)
-    if not s.is_member:
-        return []
-    activities = (
-        permissions.activities(user)
-        .filter(memberships__member_id=s.member_id)
-        .select_related("entity")
-        .order_by("name")
-    )
-    return compute_many(activities)
+def budgets_of(activities) -> list[Budget]:
+    """The year-to-date budget of each of ``activities``, in name order, for a page that already
+    holds them — read through the permission layer, e.g. ``members.selectors.my_memberships`` on
+    the member's home: they are not read again (the entity of each, if not loaded with it, is one
+    query for all)."""
+    return compute_many(sorted(activities, key=lambda a: (a.name, a.pk)))
 
 
 def movements(user) -> QuerySet[Movement]:

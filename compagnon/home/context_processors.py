@@ -32,17 +32,29 @@ def navigation(request):
         nav.append(("entities", _("Entities"), reverse("entity-list")))
     if scope.is_member or scope.is_staff_role:
         nav.append(("ledger", _("Books"), reverse("ledger-index")))
+    if scope.is_accountant or scope.is_admin:
+        nav.append(("reports", _("Reports"), reverse("reports-index")))
+    if scope.is_accountant:
+        nav.append(("bookkeeping", _("Accounting work"), reverse("bookkeeping-index")))
+    if scope.is_accountant:
+        nav.append(("vatreturns", _("VAT returns"), reverse("vatreturns-index")))
+    if scope.is_accountant or scope.is_admin:
+        nav.append(("exports", _("Exports"), reverse("exports-index")))
     if scope.is_member or scope.is_staff_role:
         nav.append(("clients", _("Clients"), reverse("client-list")))
     if scope.entity_wide:
         nav.append(("bank", _("Bank"), reverse("bank-account-list")))
     if scope.is_accountant or scope.is_admin:
         nav.append(("payments", _("Payments to match"), reverse("payments-index")))
+    if scope.is_accountant or scope.is_admin:
+        nav.append(("ereporting", _("E-reporting"), reverse("ereporting-index")))
     if scope.is_member or scope.is_admin or "collections" in scope.support_services:
         nav.append(("collections", _("Collections"), reverse("collections-cases")))
     if scope.is_admin:
         nav.append(("collection-plans", _("Collection plan"), reverse("collections-plans")))
     if scope.is_accountant or scope.is_admin:
         nav.append(("payouts", _("Transfers"), reverse("payout-batch-list")))
+    if scope.is_member or scope.is_accountant or scope.is_admin:
+        nav.append(("assets", _("Fixed assets"), reverse("asset-list")))
     nav.append(("history", _("History"), reverse("audit-list")))
     return {"nav": nav, "scope": scope}

@@ -30,6 +30,7 @@ def member_dashboard(user, memberships) -> dict:
         "news": list(notification_selectors.notifications(user)[:NEWS]),
         "log_time": open_ones[0] if open_ones else None,
         "several_activities": len(activities) > 1,
+        "activities": activities,  # for the budget figures: not read again
     }
 
 
@@ -59,6 +60,8 @@ def home(request):
         settings_urls = dashboard.urls_by_pk("activity-settings", ids)
         logo_urls = dashboard.urls_by_pk("activity-logo", ids)
         for m in memberships:  # the list links each activity thrice: one reverse() per link name
+            if m.activity.entity_id == member.entity_id:  # the budgets need it: not read again
+                m.activity.entity = member.entity
             m.detail_url, m.settings_url = detail_urls[m.activity_id], settings_urls[m.activity_id]
             # as Activity.logo_url, without its reverse() per activity
             logo = m.activity.logo

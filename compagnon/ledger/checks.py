@@ -78,7 +78,14 @@ def entries_balance(entities):
         .annotate(diff=F("d") - F("c"))
         # SQLite sums decimals as floats (348.44 may come back as 348.44000000000005): compare to
         # half a cent, which is exact on PostgreSQL and tolerant of float noise on SQLite.
-        .filter(Q(n__lt=2) | Q(d__isnull=True) | Q(c__isnull=True) | Q(diff__gt=HALF_CENT) | Q(diff__lt=-HALF_CENT) | Q(d__lte=0))
+        .filter(
+            Q(n__lt=2)
+            | Q(d__isnull=True)
+            | Q(c__isnull=True)
+            | Q(diff__gt=HALF_CENT)
+            | Q(diff__lt=-HALF_CENT)
+            | Q(d__lte=0)
+        )
         .values_list("journal__code", "year", "number", "id", "n", "d", "c")
         .order_by("journal__code", "year", "number")
     )
@@ -267,3 +274,58 @@ def activity_figures(entities):
                     f"Activity {activity_id}: {name} shows {shown.get(name, ZERO):.2f}, "
                     f"its lines sum to {value:.2f}"
                 )
+
+
+@register("Month totals equal the sum of their lines")
+def month_totals(entities):
+    """``MonthTotal`` is the ledger's own derived data (docs/decisions/0029): each row must equal
+    the SUM of its lines — debit, credit and the sales journals' share — for every account,
+    activity (or none) and month, and no row may lack its lines or lines their row."""
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    from .models import MonthTotal
+    from .totals import SALES_ROLE
+
+    def sums(debit, credit, sales_debit, sales_credit):
+        return tuple(Decimal(str(v or 0)) for v in (debit, credit, sales_debit, sales_credit))
+
+    in_sales = Q(journal__role=SALES_ROLE)
+    from_lines = (
+        EntryLine.objects.filter(account__entity__in=entities)
+        .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+        .values("account_id", "activity_id", "y", "m")
+        .annotate(
+            d=Sum("debit"),
+            c=Sum("credit"),
+            sd=Sum("debit", filter=in_sales),
+            sc=Sum("credit", filter=in_sales),
+        )
+        .order_by()
+    )
+    expected = {
+        (r["account_id"], r["activity_id"], r["y"], r["m"]): sums(r["d"], r["c"], r["sd"], r["sc"])
+        for r in from_lines.iterator()
+    }
+    stored = {
+        (t.account_id, t.activity_id, t.year, t.month): sums(
+            t.debit, t.credit, t.sales_debit, t.sales_credit
+        )
+        for t in MonthTotal.objects.filter(entity__in=entities).iterator()
+    }
+    names = ("debit", "credit", "sales debit", "sales credit")
+    for key in sorted(set(expected) | set(stored), key=lambda k: (k[0], k[1] or 0, k[2], k[3])):
+        account_id, activity_id, year, month = key
+        where = (
+            f"Account id {account_id}, activity {activity_id or '(the cooperative)'}, "
+            f"{year}-{month:02d}"
+        )
+        lines, total = expected.get(key), stored.get(key)
+        if total is None:
+            yield f"{where}: lines but no month total"
+        elif lines is None:
+            if any(total):
+                yield f"{where}: a month total without lines"
+        else:
+            for name, a, b in zip(names, total, lines, strict=True):
+                if abs(a - b) > HALF_CENT:  # SQLite adds decimals as floats (see entries_balance)
+                    yield f"{where}: the month total's {name} is {a:.2f}, its lines sum {b:.2f}"

@@ -329,3 +329,90 @@ class PeriodLock(models.Model):
 
     def __str__(self):
         return f"{self.entity_id} ≤ {self.locked_until}"
+
+
+class MonthTotal(models.Model):
+    """Debit and credit of one account for one activity (or the cooperative's own lines) in one
+    month: the ledger's own derived data, so the budget and the reports read O(months) rows, not
+    O(lines). Written only by ``services`` in the transaction that posts the lines it sums (an
+    upsert per (activity, account, month) touched); ``check_books`` proves every row equals the
+    SUM of its lines (docs/decisions/0029).
+
+    One row per (account, activity, year, month) — the cooperative's own lines (activity NULL)
+    included: two partial unique constraints, one for each case, because NULLs are distinct in a
+    plain unique constraint and ``nulls_distinct=False`` exists on PostgreSQL ≥ 15 only. Both
+    databases accept ``INSERT … ON CONFLICT (…) WHERE … DO UPDATE`` against a partial index."""
+
+    entity = models.ForeignKey(
+        "organisation.Entity",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entity"),
+    )
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="month_totals",
+        db_index=False,  # the unique constraints start with it
+        verbose_name=_("account"),
+    )
+    activity = models.ForeignKey(
+        "members.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the (activity, year) index starts with it
+        verbose_name=_("activity"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    debit = models.DecimalField(_("debit"), max_digits=18, decimal_places=2, default=Decimal("0"))
+    credit = models.DecimalField(_("credit"), max_digits=18, decimal_places=2, default=Decimal("0"))
+    # Of which in the journals of role "sales": the budget tells invoices (receivable debits in the
+    # sales journals) from cash (receivable credits elsewhere) without reading the lines.
+    sales_debit = models.DecimalField(
+        _("debit in the sales journals"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+    )
+    sales_credit = models.DecimalField(
+        _("credit in the sales journals"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+    )
+
+    class Meta:
+        verbose_name = _("month total")
+        verbose_name_plural = _("month totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "activity", "year", "month"],
+                condition=Q(activity__isnull=False),
+                name="ledger_monthtotal_activity_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "year", "month"],
+                condition=Q(activity__isnull=True),
+                name="ledger_monthtotal_own_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="ledger_monthtotal_month"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "year"], name="ledger_monthtotal_act_year"),
+            models.Index(fields=["entity", "year"], name="ledger_monthtotal_ent_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id}/{self.activity_id or '-'} {self.year}-{self.month:02d}"
+
+    @property
+    def balance(self) -> Decimal:
+        """Signed: debit positive, credit negative."""
+        return self.debit - self.credit

@@ -26,14 +26,13 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from compagnon import permissions
 from compagnon.jurisdictions import charts
 
-from .models import Account, Entry, EntryLine, Journal, PeriodLock
+from .models import Account, Entry, EntryLine, Journal, MonthTotal, PeriodLock
 from .money import ZERO, money
 
 REVENUE_ROLES = frozenset({"revenue_services", "revenue_goods", "sales_discounts"})
@@ -327,24 +326,16 @@ def locks(entity) -> QuerySet[PeriodLock]:
 def year_figures_by_activity(user, activity_ids, *, year: int | None = None) -> dict[int, dict]:
     """The dashboard figures of each activity of ``activity_ids`` the user sees, from the entries
     dated in ``year`` (this year by default): revenue and result so far. One query whatever the
-    number of activities or lines; an activity without lines is all zero."""
+    number of activities or lines, over the year's month totals (decision 0029: O(months), not
+    O(lines)); an activity without lines is all zero."""
     year = year or timezone.localdate().year
     ids = list(activity_ids)
-    lines = permissions.scoped_by_activity(
-        user,
-        EntryLine.objects.filter(
-            activity_id__in=ids,
-            # the year as literals, not parameters: a prepared statement's generic plan guesses that
-            # a range between two parameters matches 0.5 % of the entries and loops over all of them
-            # (20 -> 52 ms at 10,000 documents; docs/sizing.md)
-            # the line's own copy of the entry's date (decision 0018): no join to the entries
-            date__gte=RawSQL(f"'{int(year):04d}-01-01'", ()),  # noqa: S611 - an int, formatted
-            date__lte=RawSQL(f"'{int(year):04d}-12-31'", ()),  # noqa: S611
-        ),
+    totals = permissions.scoped_by_activity(
+        user, MonthTotal.objects.filter(activity_id__in=ids, year=year)
     )
     grouped: dict[int, list] = {pk: [] for pk in ids}
     if ids:
-        for r in _role_rows(lines, "activity_id"):
+        for r in _role_rows(totals, "activity_id"):
             grouped[r["activity_id"]].append(
                 (r["account__role"], r["account__kind"], r["d"], r["c"])
             )

@@ -26,7 +26,7 @@ from compagnon.audit.services import record
 from compagnon.jurisdictions import charts
 from compagnon.organisation.models import Entity
 
-from . import hooks
+from . import signals, totals
 from .models import (
     Account,
     Entry,
@@ -389,7 +389,8 @@ def _write(
             for spec, account in zip(lines, accounts, strict=True)
         ]
     )
-    hooks.after_post(entry, written)
+    totals.add_lines(entity.pk, written, sales=journal.role == totals.SALES_ROLE)
+    signals.entry_posted.send(sender=Entry, entry=entry, lines=written)
     activities = {spec.activity.pk: spec.activity for spec in lines if spec.activity is not None}
     total = sum((spec.debit for spec in lines), ZERO)
     record(

@@ -713,6 +713,12 @@ def seed_invoices(command, invoices: int, seed: int) -> None:
     generator = InvoiceGenerator(command, writer, seed=seed, n_invoices=invoices)
     with transaction.atomic():
         stats = generator.run()
+        # the entries' lines went in by COPY, around the posting service: their month totals
+        # (ledger.MonthTotal, read by the budget and the home figures) are computed from them here
+        from compagnon.ledger import totals
+        from compagnon.organisation.models import Entity
+
+        totals.rebuild(list(Entity.objects.values_list("pk", flat=True)))
         finishing = time.perf_counter()
         writer.analyze(INVOICE_MODELS)
         analyzed = time.perf_counter()

@@ -10,9 +10,10 @@ from compagnon.budget import contribution, selectors
 from compagnon.budget.ledger_checks import budgets_match_ledger, contribution_charged_on_cash
 from compagnon.budget.models import ContributionCharge, ContributionRate, RevenueKind
 from compagnon.core.tests.factories import member_with_activity
-from compagnon.ledger import hooks, services
+from compagnon.ledger import services
 from compagnon.ledger.models import Entry, EntryLine
 from compagnon.ledger.services import LineSpec
+from compagnon.ledger.signals import entry_posted
 from compagnon.organisation.models import Entity
 
 from .helpers import books, day, post_payment, post_sale
@@ -132,11 +133,11 @@ def test_books_from_before_the_switch_are_caught_up_once(activity):
             LineSpec(role="contribution_income", credit=D("20")),
         ],
     )
-    registered = hooks._AFTER_POST.pop("budget.contribution")
+    assert entry_posted.disconnect(dispatch_uid="budget.contribution")
     try:
         post_payment(activity, amount=D("150"), date=day(1, 6))
     finally:
-        hooks.register_after_post("budget.contribution", registered)
+        entry_posted.connect(contribution.charge_on_cash, dispatch_uid="budget.contribution")
     assert any("20.00 of contribution booked at issue" in p for p in problems())
     assert any("no contribution charged" in p for p in problems())
     call_command("charge_contributions", verbosity=0)
