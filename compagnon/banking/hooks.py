@@ -17,6 +17,14 @@ registered): payouts (``order=10``: a transfer the cooperative sent is known by 
 id) before payments (default 100). A matcher leaves alone what an earlier one matched (it reads
 each transaction's state again, under lock), so the counts add up: the statement's "matched"
 is the sum of the matchers' ``matched``, its "left to match" the sum of their ``to_match``.
+
+Why an ordered registry and not a Django ``Signal`` (which payments' ``paid_amounts_changed`` and
+payouts' ``line_settled`` are): here the order is a rule of the business — a returned transfer is
+money *in* that payouts must recognise (and re-open what it paid) before payments could read it as
+a client's payment — and a ``Signal`` calls its receivers in the order they connected, that is the
+order in which ``INSTALLED_APPS`` lists the apps. Reordering settings would then silently change
+how a statement is matched. The registry keeps the order explicit (``order=``) and sums the
+matchers' counts, which ``Signal.send`` would leave to every caller.
 """
 
 from __future__ import annotations

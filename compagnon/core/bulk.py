@@ -2,6 +2,9 @@
 allows (PostgreSQL ``COPY``, SQLite ``executemany``), optionally from a background thread.
 
 Used by each context's ``scale.py`` (composed by ``manage.py seed_scale``). Imports no context.
+
+``bulk_set(model, objects, fields)`` writes some fields of many existing rows (the services'
+bulk ``UPDATE``: payments' allocations, payroll's transfers).
 """
 
 from __future__ import annotations
@@ -149,3 +152,40 @@ class Table:
         writer.insert(self.model, self.names, self.rows)
         self.rows = []
         return n
+
+
+# --- updating many rows ------------------------------------------------------------------------
+
+
+def bulk_set(model, objects: list, fields: list[str]) -> None:
+    """Write ``fields`` of many rows. On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per 5,000
+    rows (``bulk_update``'s CASE WHEN costs seconds of Python at 10,000 rows); elsewhere
+    ``bulk_update``."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=1000)
+        return
+    qn = connection.ops.quote_name
+    columns = [model._meta.get_field(f) for f in fields]
+    pk = model._meta.pk
+    sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}::{c.db_type(connection)}" for c in columns)
+    names = ", ".join(qn(c.column) for c in [pk, *columns])
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), 5000):
+            chunk = objects[start : start + 5000]
+            params = [
+                value
+                for obj in chunk
+                for value in [
+                    obj.pk,
+                    *(c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns),
+                ]
+            ]
+            cursor.execute(
+                f"UPDATE {qn(model._meta.db_table)} AS t SET {sets} "  # noqa: S608 - names from the model, values bound
+                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({names}) "
+                f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}::{pk.db_type(connection)}",
+                params,
+            )

@@ -6,13 +6,15 @@
 * ``sort_key(name)`` → a key that sorts names as a dictionary does ("Éléonore" with the E's, not
   after "Zoé"; case and accents only break ties). No collation library is installed: the key is
   the name without accents (Unicode decomposition), case-folded, then the name itself.
+* ``text_list(["a", "b", "c"], "or")`` → "a, b ou c" in French, "a, b of c" in Dutch, "a, b, or c"
+  in English: a list joined the way the active language writes it (CLDR, through Babel).
 """
 
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 
 NBSP = "\u00a0"
 
@@ -60,3 +62,17 @@ def sort_key(name):
 
 def sorted_by_name(items, name=lambda item: item.name):
     return sorted(items, key=lambda item: sort_key(name(item)))
+
+
+def text_list(items, style="standard"):
+    """``items`` (translated on the way: lazy strings are fine) joined as the active language
+    writes a list: ``style`` "standard" (… and …) or "or" (… or …)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.lists import format_list
+
+    words = [str(item) for item in items]
+    try:
+        locale = Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    return format_list(words, style=style, locale=locale)

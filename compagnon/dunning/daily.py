@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from compagnon.core.signals import collections_held
 from compagnon.sales.models import DocumentCounter
 
 from . import planning
@@ -226,8 +227,8 @@ def claim_due(today: datetime.date, *, batch_size: int = EXECUTE_CHUNK, inline: 
 
 def select_due(today: datetime.date) -> list[int]:
     """The due runnable actions, soonest first: one range scan of the partial index RUNNABLE."""
-    return list(AutomatedAction.objects.filter(RUNNABLE, due_on__lte=today).order_by("due_on", "id")
-                .values_list("id", flat=True))
+    return list(AutomatedAction.objects.filter(RUNNABLE, due_on__lte=today).exclude(collections_held("document"))
+                .order_by("due_on", "id").values_list("id", flat=True))
 
 
 def _dispatch(chunks, today, inline: bool) -> None:

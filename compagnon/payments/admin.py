@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Allocation, MatchRun
+from .models import Allocation, Declaration, MatchRun, PaymentSettings
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -27,3 +27,18 @@ class AllocationAdmin(ReadOnly):
 @admin.register(MatchRun)
 class MatchRunAdmin(ReadOnly):
     list_display = ["id", "created_at", "entity", "automatic", "transactions", "matched", "allocations"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ReadOnly):
+    """Declarations change only through ``payments.declarations`` (audit, ledger, notifications)."""
+
+    list_display = ["id", "created_at", "entity", "document", "means", "amount", "state", "flagged_at"]
+    list_filter = ["state", "means"]
+    raw_id_fields = ["document", "activity", "member", "declared_by", "resolved_by", "allocation"]
+
+
+@admin.register(PaymentSettings)
+class PaymentSettingsAdmin(admin.ModelAdmin):
+    list_display = ["entity", "declaration_alert_days"]
+    raw_id_fields = ["entity"]

@@ -17,6 +17,12 @@ class PaymentsConfig(AppConfig):
         from compagnon.sales import steps
 
         steps.on_issued("payments.apply_credit_note", apply_issued_credit_note, order=10)
+        # the automated collections (dunning) wait while a payment the member declared is open
+        from compagnon.core.signals import collections_hold
+
+        from .declarations import holds_collections
+
+        collections_hold.connect(holds_collections, dispatch_uid="payments.declarations")
 
 
 def match_imported_transactions(transactions, *, actor=None):

@@ -24,7 +24,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -33,14 +32,15 @@ from compagnon.audit.models import AuditEvent
 from compagnon.audit.services import _param  # the audit log's own conversion of params
 from compagnon.banking.models import BankTransaction, TransactionState
 from compagnon.clients.models import Client
+from compagnon.core.bulk import bulk_set
 from compagnon.dunning.decisions import documents_paid
 from compagnon.ledger import services as ledger
 from compagnon.members.models import Activity
 from compagnon.notifications import events
 from compagnon.sales.models import Document, Kind, PaymentState
 
-from . import hooks
 from .models import ZERO, Allocation, AllocationKind, MatchRun, Method
+from .signals import send_paid_amounts_changed
 
 JOURNAL = "misc"  # a role: OD in both charts. Dated today, so it never fights the bank journal's dates.
 ENTRY_KIND = "payment"
@@ -85,7 +85,9 @@ def ledger_lines(allocation: Allocation, label: str, *, reverse: bool = False) -
     client = Client(id=allocation.client_id, activity_id=allocation.activity_id) if allocation.client_id else None
     amount = allocation.amount
     if allocation.kind in (AllocationKind.INVOICE, AllocationKind.CLIENT_CREDIT):
-        debit = ledger.LineSpec(role="suspense", debit=amount, label=label)
+        # cash received at the office never went through the bank: it is in the cash box
+        money = "cash" if allocation.method == Method.CASH else "suspense"
+        debit = ledger.LineSpec(role=money, debit=amount, label=label)
         credit = ledger.LineSpec(role="receivable", credit=amount, activity=activity, client=client, label=label)
     elif allocation.kind == AllocationKind.REFUND:
         debit = ledger.LineSpec(role="receivable", debit=amount, activity=activity, client=client, label=label)
@@ -223,7 +225,7 @@ class Plan:
         bulk_set(Allocation, list(self.credits.values()), ["used_amount"])
         AuditEvent.objects.bulk_create(self._audit, batch_size=BULK)
         # higher floors following what was paid (prefinancing settles its advances)
-        hooks.paid_amounts_changed(list(self.documents), actor=self.actor)
+        send_paid_amounts_changed(list(self.documents), actor=self.actor)
         # reminders, formal notices… still planned for what is now paid are cancelled with it
         documents_paid([pk for pk, d in self.documents.items() if d.payment_state == PaymentState.PAID])
         # the members hear of what their clients paid (after commit, told by the top floor)
@@ -259,29 +261,3 @@ def merge(lines: list[ledger.LineSpec]) -> list[ledger.LineSpec]:
                                    credit=ZERO if is_debit else amount, activity=line.activity, client=line.client,
                                    label=label[:199] + "…" if len(label) > 200 else label))
     return out
-
-
-def bulk_set(model, objects: list, fields: list[str]) -> None:
-    """Write ``fields`` of many rows. On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per 5,000
-    rows (``bulk_update``'s CASE WHEN costs seconds of Python at 10,000 rows); elsewhere
-    ``bulk_update``."""
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objects, fields, batch_size=BULK)
-        return
-    qn = connection.ops.quote_name
-    columns = [model._meta.get_field(f) for f in fields]
-    pk = model._meta.pk
-    sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}::{c.db_type(connection)}" for c in columns)
-    names = ", ".join(qn(c.column) for c in [pk, *columns])
-    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), 5000):
-            chunk = objects[start:start + 5000]
-            params = [value for obj in chunk for value in
-                      [obj.pk, *(c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns)]]
-            cursor.execute(
-                f"UPDATE {qn(model._meta.db_table)} AS t SET {sets} "  # noqa: S608 - names from the model, values bound
-                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({names}) "
-                f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}::{pk.db_type(connection)}", params)

@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Means
+
 
 def parse_amount(value: str) -> Decimal | None:
     """"1 234,50", "1234.5" -> Decimal("1234.50"); "" -> None; raises ValueError when unreadable."""
@@ -71,3 +73,32 @@ class UseCreditForm(forms.Form):
             return parse_amount(self.cleaned_data["amount"])
         except ValueError:
             raise forms.ValidationError(_("Enter an amount such as 120.50.")) from None
+
+
+class DeclareForm(forms.Form):
+    """A member declares a payment received directly (the service checks the rest)."""
+
+    amount = forms.CharField(label=_("Amount received (EUR)"),
+                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    received_on = forms.DateField(label=_("Received on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    means = forms.ChoiceField(label=_("How did the client pay?"), choices=Means.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+                           help_text=_("For example the cheque number and its bank."))
+    photo = forms.FileField(label=_("Photo of the cheque"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf",
+                                                                   "capture": "environment"}))
+
+    def clean_amount(self):
+        try:
+            amount = parse_amount(self.cleaned_data["amount"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter an amount such as 120.50.")) from None
+        if amount is None:
+            raise forms.ValidationError(_("Type the amount received, for example 150,00."))
+        return amount
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it rejected?"), max_length=300,
+                             help_text=_("The member reads it, e.g. “no cheque received at the office”."))

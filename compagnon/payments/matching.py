@@ -8,7 +8,8 @@ Set-based, so a 10,000-entry statement against a million open invoices stays a f
 2. fetch the candidates in a few queries, scoped to the entity and locked: invoices and deposits
    by ``payment_reference IN (…)``, documents by ``year IN (…) AND sequence IN (…)`` (each then
    confirmed against its printed number), the open credit notes of those invoices;
-3. allocate in memory, in order of confidence — structured communication, RF reference, number in
+3. allocate in memory: first a payment the member declared (cheque, cash paid in, see
+   :mod:`.declarations`) when the line names its invoice with exactly the declared amount; then, in order of confidence — structured communication, RF reference, number in
    the communication — one transfer may settle several invoices (in the order the client wrote
    them), an underpayment leaves the invoice partially paid, an overpayment becomes the client's
    credit; an open credit note of an invoice settles it first. Outgoing transactions: the bank's
@@ -32,6 +33,7 @@ from compagnon.core.services import require
 from compagnon.sales import payment
 from compagnon.sales.models import SERIES, Document, Kind, PaymentState, State
 
+from . import declarations
 from .booking import DOCUMENT_FIELDS, Plan, outstanding
 from .models import AllocationKind, Method
 from .references import Text, find_references, structured
@@ -156,6 +158,9 @@ def _read(t: BankTransaction):
 def _match_entity(entity, transactions, actor) -> None:
     reads = {t.pk: _read(t) for t in transactions}
     by_reference, by_pair, credit_notes = _candidates(entity, reads)
+    named_ids = {d.pk for d in by_reference.values()} | {d.pk for docs in by_pair.values() for d in docs}
+    declared = declarations.open_declarations(named_ids) if named_ids else {}
+    matched_declarations: list = []
     plan = Plan(entity=entity, actor=actor, automatic=True, transactions_seen=len(transactions))
     for t in sorted(transactions, key=lambda t: (t.booking_date, t.pk)):
         refs, text = reads[t.pk]
@@ -175,10 +180,13 @@ def _match_entity(entity, transactions, actor) -> None:
                 seen.add(doc.pk)
                 unique.append((doc, method, ref))
         if t.amount > 0:
-            _money_in(plan, t, unique, credit_notes)
+            # a payment the member declared, named with its exact amount, is this deposit
+            if not declarations.match_declared(plan, t, unique, declared, matched_declarations):
+                _money_in(plan, t, unique, credit_notes)
         else:
             _money_out(plan, t, unique)
     plan.commit()
+    declarations.mark_matched(matched_declarations)
 
 
 def _money_in(plan: Plan, t: BankTransaction, named, credit_notes) -> None:

@@ -17,11 +17,13 @@ it, to the client's receivable (or to bank charges).
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +55,8 @@ class Method(models.TextChoices):
     CREDIT_NOTE = "credit_note", pgettext_lazy("matching method", "credit note")
     SUGGESTION = "suggestion", pgettext_lazy("matching method", "accepted suggestion")
     MANUAL = "manual", pgettext_lazy("matching method", "by hand")
+    DECLARATION = "declaration", pgettext_lazy("matching method", "payment declared by the member")
+    CASH = "cash", pgettext_lazy("matching method", "cash received at the office")
 
 
 AUTOMATIC_METHODS = (Method.OGM, Method.RF, Method.NUMBER, Method.BANK_CODE, Method.CREDIT_NOTE)
@@ -160,6 +164,7 @@ class Allocation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind="credit_use", transaction__isnull=True)
+                | Q(kind="invoice", method="cash", transaction__isnull=True)
                 | (~Q(kind="credit_use") & Q(transaction__isnull=False)),
                 name="allocation_money_has_a_transaction",
             ),
@@ -189,3 +194,95 @@ class Allocation(models.Model):
     def text(self) -> str:
         """The explanation in the reader's language ("Matched by structured communication …")."""
         return render_message(self.explanation, self.explanation_params)
+
+
+# --- payments a member declares received ----------------------------------------------------------
+
+
+class Means(models.TextChoices):
+    CHEQUE = "cheque", pgettext_lazy("payment means", "cheque")
+    CASH = "cash", pgettext_lazy("payment means", "cash")
+    TRANSFER = "transfer", pgettext_lazy("payment means", "transfer made to the member by mistake")
+
+
+class DeclarationState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("payment declaration", "waiting for the bank")
+    MATCHED = "matched", pgettext_lazy("payment declaration", "received by the bank")
+    CONFIRMED = "confirmed", pgettext_lazy("payment declaration", "received at the office")
+    REJECTED = "rejected", pgettext_lazy("payment declaration", "rejected")
+
+
+def declaration_photo_path(instance, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"payments/declarations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Declaration(models.Model):
+    """A member says a client paid them directly (a cheque handed over, cash, a transfer to the
+    member's own account by mistake). Not money in the bank: the invoice stays unpaid until the
+    bank line is matched to it (``matched``) or an accountant confirms cash received at the office
+    (``confirmed``); an accountant may reject it with a reason the member reads. One open
+    declaration per document; while it is open the automated collections of the document wait."""
+
+    entity = models.ForeignKey("organisation.Entity", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("entity"))
+    document = models.ForeignKey("sales.Document", on_delete=models.PROTECT, related_name="payment_declarations",
+                                 verbose_name=_("invoice"))
+    activity = models.ForeignKey("members.Activity", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("activity"))
+    member = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("member"))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("declared by"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("received on"))
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    photo = models.FileField(_("photo of the cheque"), upload_to=declaration_photo_path, max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DeclarationState.choices,
+                             default=DeclarationState.OPEN)
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("payment"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+    rejection_reason = models.CharField(_("why it was rejected"), max_length=300, blank=True)
+    flagged_at = models.DateTimeField(_("flagged to the advisor at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment declaration")
+        verbose_name_plural = _("payment declarations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="declaration_amount_positive"),
+            models.UniqueConstraint(fields=["document"], condition=Q(state="open"),
+                                    name="declaration_one_open_per_document"),
+        ]
+        indexes = [models.Index(fields=["entity", "state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_means_display()} {self.amount}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == DeclarationState.OPEN
+
+
+class PaymentSettings(models.Model):
+    """An entity's settings of payments: after how many days an open declaration is flagged to the
+    member's advisor."""
+
+    DEFAULT_ALERT_DAYS = 15
+
+    entity = models.OneToOneField("organisation.Entity", on_delete=models.CASCADE, related_name="payment_settings",
+                                  verbose_name=_("entity"))
+    declaration_alert_days = models.PositiveSmallIntegerField(
+        _("days before an open payment declaration is flagged"), default=DEFAULT_ALERT_DAYS)
+
+    class Meta:
+        verbose_name = _("payment settings")
+        verbose_name_plural = _("payment settings")
+
+    def __str__(self):
+        return str(self.entity)

@@ -32,7 +32,7 @@ from compagnon.members.models import Activity
 from compagnon.organisation.models import Entity
 from compagnon.sales.models import Document, Kind, PaymentState, State
 
-from .models import ZERO, Allocation, AllocationKind
+from .models import ZERO, Allocation, AllocationKind, Declaration, DeclarationState
 from .references import name_words, words_similarity
 
 PERM = "payments.match_payment"
@@ -393,3 +393,32 @@ def money_by_activity(user, activity_ids, *, today: datetime.date | None = None)
                 .values("activity_id").annotate(cashed=_sum("amount"), cashed_count=Count("id")).order_by()):
         out[row.pop("activity_id")].update(row)
     return out
+
+
+# --- payments declared by members --------------------------------------------------------------------
+
+
+def document_declarations(user, document: Document) -> list[Declaration]:
+    """The payments declared on a document the user sees, newest first (through the activity)."""
+    qs = Declaration.objects.filter(document=document).select_related("declared_by", "resolved_by")
+    return list(permissions.scoped_by_activity(user, qs).order_by("-created_at", "-id"))
+
+
+def declarations(user) -> QuerySet[Declaration]:
+    """Every declaration the user may read: those of their activities, and for accountants and
+    administrators those of their entities."""
+    mine = permissions.scoped_by_activity(user, Declaration.objects.all()).values("pk")
+    return (Declaration.objects.filter(Q(pk__in=mine) | Q(entity_id__in=permissions.money_entities(user)))
+            .select_related("document", "activity", "declared_by").order_by("-created_at", "-id"))
+
+
+def declaration_queue(entity: Entity) -> QuerySet[Declaration]:
+    """The open declarations of an entity, oldest first (the accountants' queue)."""
+    return (Declaration.objects.filter(entity=entity, state=DeclarationState.OPEN)
+            .select_related("document__client", "activity", "member", "declared_by").order_by("created_at", "id"))
+
+
+def staff_declaration(user, pk: int) -> Declaration:
+    """A declaration of an entity whose payments the user matches; ``DoesNotExist`` otherwise."""
+    return (Declaration.objects.filter(entity_id__in=permissions.money_entities(user))
+            .select_related("entity", "document").get(pk=pk))

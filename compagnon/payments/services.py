@@ -26,7 +26,6 @@ from compagnon.dunning import decisions as collections
 from compagnon.ledger import services as ledger
 from compagnon.sales.models import Document, Kind, PaymentState, State
 
-from . import hooks
 from .booking import (
     DOCUMENT_FIELDS,
     JOURNAL,
@@ -38,6 +37,7 @@ from .booking import (
     refresh_transaction,
 )
 from .models import Allocation, AllocationKind, MatchRun, Method
+from .signals import send_paid_amounts_changed
 
 PERM = "payments.match_payment"
 OPEN = (PaymentState.AWAITING, PaymentState.PARTIAL)
@@ -353,7 +353,7 @@ def reverse_allocation(*, actor, allocation, reason: str = "") -> Allocation:
            message=gettext_noop("Allocation of %(amount)s EUR (%(kind)s, %(date)s) undone: %(reason)s"),
            params={"amount": f"{a.amount:.2f}", "kind": AllocationKind(a.kind).label, "date": a.date,
                    "reason": a.reversal_reason or "—"})
-    hooks.paid_amounts_changed([pk for pk in (a.document_id, a.credit_note_id) if pk], actor=actor)
+    send_paid_amounts_changed([pk for pk in (a.document_id, a.credit_note_id) if pk], actor=actor)
     # unpaid again: the collection steps cancelled by the payment come back (announced anew)
     for doc in docs.values():
         if doc.kind != Kind.CREDIT_NOTE and doc.payment_state != PaymentState.PAID:

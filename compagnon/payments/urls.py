@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_declarations
 
 urlpatterns = [
     path("payments/", views.index, name="payments-index"),
@@ -15,4 +15,9 @@ urlpatterns = [
     path("payments/allocations/<int:pk>/undo/", views.reverse_allocation, name="payments-reverse"),
     path("payments/credits/<int:pk>/use/", views.use_credit, name="payments-use-credit"),
     path("activities/<int:pk>/money/", views.activity_money, name="activity-money"),
+    path("payments/documents/<int:pk>/declare/", views_declarations.declare, name="payments-declare"),
+    path("payments/entities/<int:entity_pk>/declarations/", views_declarations.queue, name="payments-declarations"),
+    path("payments/declarations/<int:pk>/confirm/", views_declarations.confirm, name="payments-declaration-confirm"),
+    path("payments/declarations/<int:pk>/reject/", views_declarations.reject, name="payments-declaration-reject"),
+    path("payments/declarations/<int:pk>/photo/", views_declarations.photo, name="payments-declaration-photo"),
 ]

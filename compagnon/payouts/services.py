@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from compagnon import permissions  # noqa: F401 - registers the rules checked below
 from compagnon.audit.services import record
+from compagnon.core.formatting import text_list
 from compagnon.core.services import require
 from compagnon.ledger.models import Account
 from compagnon.ledger.services import ensure_chart
@@ -320,8 +321,8 @@ def _typed_line(batch: PayoutBatch, errors: dict, accounts: dict, *, creditor_na
     what is wrong goes into ``errors`` by field. ``accounts`` remembers the accounts resolved per
     (debit_account, purpose), so a set of lines reads each once."""
     if purpose not in Purpose.values:
-        errors["purpose"] = [_("Choose what the transfer is for: refund, expense claim, supplier payment, "
-                               "net salary or advance on an invoice.")]
+        errors["purpose"] = [_("Choose what the transfer is for: %(purposes)s.")
+                             % {"purposes": text_list(Purpose.labels, "or")}]
     if client is not None and client.activity.entity_id != batch.entity_id:
         errors["client"] = [_("This client belongs to another entity than the batch.")]
     if activity is None and client is not None:

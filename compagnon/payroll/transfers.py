@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from compagnon.audit.services import record
+from compagnon.core.bulk import bulk_set
 from compagnon.core.services import require
 from compagnon.expenses.models import MemberBankAccount
 from compagnon.ledger.models import Account
-from compagnon.payments.booking import bulk_set
 from compagnon.payouts import services as payouts
 from compagnon.payouts.models import Purpose
 

@@ -53,3 +53,16 @@ def test_the_client_list_puts_accented_names_with_their_letter():
         ClientFactory(activity=activity, name=name)
     names = [c.name for c in client_selectors.client_list(member.user, activity_id=activity.pk)]
     assert names == ["Anne Roux", "Éléonore Petit", "eric Blanc", "Zoé Martin"]
+
+
+def test_text_list_joins_as_each_language_writes_a_list():
+    from django.utils import translation
+
+    from compagnon.core.formatting import text_list
+
+    for language, expected_or, expected_and in (("fr", "a, b ou c", "a et b"), ("nl", "a, b of c", "a en b"),
+                                                ("en", "a, b, or c", "a and b")):
+        with translation.override(language):
+            assert text_list(["a", "b", "c"], "or") == expected_or
+            assert text_list(["a", "b"]) == expected_and
+            assert text_list(["a"]) == "a"

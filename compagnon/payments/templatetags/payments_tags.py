@@ -11,10 +11,15 @@ def payment_panel(context, document):
 
     request = context["request"]
     user = request.user
+    from .. import declarations
+
     allocations = selectors.document_allocations(user, document)
     can_undo = user.has_perm("payments.match_payment", document.entity)
+    declared = selectors.document_declarations(user, document)
     return {
         "document": document, "allocations": allocations, "can_undo": can_undo, "request": request,
+        "declarations": declared, "open_declaration": next((d for d in declared if d.is_open), None),
+        "may_declare": declarations.may_declare(user, document) and not any(d.is_open for d in declared),
         "outstanding": document.payable - document.paid_amount, "here": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
