@@ -2,6 +2,8 @@
 you see, upload an e-invoice or a paper invoice's PDF/photo (multipart), complete, approve, refuse,
 cancel and pay them; the suppliers of your entity. Same selectors, rules and services as the pages."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -27,6 +29,7 @@ from .models import (
     SupplierInvoiceAttachment,
     SupplierInvoiceLine,
     SupplierInvoiceVat,
+    VatTreatment,
 )
 from .views import KNOWN_TYPES
 
@@ -223,9 +226,35 @@ class SupplierInvoiceSerializer(SupplierInvoiceListSerializer):
             "approved_at",
             "paid_at",
             "cancel_reason",
+            "vat_treatment",
+            "vat_treatment_suggested",
+            "vat_treatment_hints",
+            "reverse_charge_rate",
+            "vat_treatment_confirmed_at",
+            "credit_used",
         ]
         read_only_fields = fields
-        extra_kwargs = SupplierInvoiceListSerializer.Meta.extra_kwargs
+        extra_kwargs = {
+            **SupplierInvoiceListSerializer.Meta.extra_kwargs,
+            "vat_treatment_hints": {"help_text": "Why it is suggested: [kind, value] pairs (code, country, mention, "
+                                                 "no_vat)."},
+        }
+
+    # plain strings: both fields share one choice set (the schema would name it twice)
+    vat_treatment = serializers.CharField(
+        read_only=True, help_text="How the VAT is booked, as the accountant confirmed it: empty (as charged), "
+        "eu_goods, eu_services, import_services or domestic (reverse charge: VAT due and deductible both booked).")
+    vat_treatment_suggested = serializers.CharField(
+        read_only=True, help_text="What the invoice suggests (same values), before the accountant confirms.")
+    credit_used = serializers.SerializerMethodField(
+        help_text="A credit note: how much of it was deducted from payments to the supplier so far.")
+
+    def get_credit_used(self, obj) -> Decimal | None:
+        if not obj.is_credit_note:
+            return None
+        from .payment import credit_used
+
+        return credit_used(obj)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_file_download(self, obj) -> str:
@@ -262,6 +291,14 @@ class DetailsSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Why (read by the member).")
+
+
+class VatTreatmentSerializer(serializers.Serializer):
+    treatment = serializers.CharField(allow_blank=True, max_length=16,
+                                      help_text="Empty: the VAT as the supplier charged it; else the reverse-charge "
+                                                "case: " + ", ".join(c for c in VatTreatment.values if c) + ".")
+    rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, allow_null=True,
+                                    help_text="The VAT rate to self-assess (default: the standard rate).")
 
 
 class PaySerializer(serializers.Serializer):
@@ -503,10 +540,23 @@ class SupplierInvoiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
                                   reason=data.validated_data.get("reason", ""))
         return self._detail(request, invoice)
 
+    @extend_schema(request=VatTreatmentSerializer, responses={200: SupplierInvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="vat-treatment", url_name="vat-treatment")
+    def vat_treatment(self, request, pk=None):
+        """The accountant confirms how the VAT is booked (reverse charge or not), before booking."""
+        from . import vat
+
+        data = VatTreatmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = vat.confirm(actor=request.user, invoice=self.get_object(),
+                              treatment=data.validated_data["treatment"], rate=data.validated_data.get("rate"))
+        return self._detail(request, invoice)
+
     @extend_schema(request=PaySerializer, responses={200: SupplierInvoiceListSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="pay", url_name="pay")
     def pay(self, request):
-        """Put approved invoices in a draft transfer batch (accountants): one transfer each."""
+        """Put approved invoices in a draft transfer batch (accountants): one transfer each, or one per
+        supplier and activity less the supplier's credit notes (see docs/purchases.md)."""
         from compagnon import permissions as perms
         from compagnon.payouts.models import PayoutBatch
 

@@ -92,6 +92,18 @@ class ReasonForm(forms.Form):
                              required=False)
 
 
+class VatTreatmentForm(forms.Form):
+    treatment = forms.ChoiceField(label=_("How is the VAT booked?"), required=False)
+    rate = forms.ChoiceField(label=_("VAT rate to self-assess"), required=False)
+
+    def __init__(self, *args, rates=(), **kwargs):
+        from .models import VatTreatment
+
+        super().__init__(*args, **kwargs)
+        self.fields["treatment"].choices = VatTreatment.choices
+        self.fields["rate"].choices = list(rates)
+
+
 class SupplierForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     country = forms.CharField(label=_("Country (two letters)"), max_length=2, required=False)

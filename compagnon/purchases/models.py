@@ -43,6 +43,17 @@ POSTED_STATES = ("approved", "in_batch", "paid")
 EDITABLE_STATES = ("draft", "refused")
 
 
+class VatTreatment(models.TextChoices):
+    """How the VAT of a purchase is accounted for: as the supplier charged it, or self-assessed by
+    the cooperative (reverse charge: VAT due and deductible booked together, see vat.py)."""
+
+    CHARGED = "", _("VAT as charged by the supplier")
+    EU_GOODS = "eu_goods", _("Reverse charge: goods bought from another EU country")
+    EU_SERVICES = "eu_services", _("Reverse charge: services from another EU country")
+    IMPORT_SERVICES = "import_services", _("Reverse charge: services from outside the EU")
+    DOMESTIC = "domestic", _("Domestic reverse charge (construction work)")
+
+
 class Source(models.TextChoices):
     EINVOICE = "einvoice", _("e-invoice")
     PAPER = "paper", _("paper or photo")
@@ -204,6 +215,18 @@ class SupplierInvoice(models.Model):
     payout_line = models.ForeignKey("payouts.PayoutLine", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="supplier_invoices", verbose_name=_("transfer"))
     paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
+    # reverse charge: what the invoice suggests, what the accountant decided (vat.py)
+    vat_treatment = models.CharField(_("VAT treatment"), max_length=16, choices=VatTreatment.choices,
+                                     blank=True, default="")
+    vat_treatment_suggested = models.CharField(_("VAT treatment suggested"), max_length=16,
+                                               choices=VatTreatment.choices, blank=True, default="")
+    vat_treatment_hints = models.JSONField(_("why"), default=list, blank=True)
+    reverse_charge_rate = models.DecimalField(_("reverse-charge VAT rate (%)"), max_digits=6, decimal_places=3,
+                                              null=True, blank=True)
+    vat_treatment_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                                   blank=True, related_name="+",
+                                                   verbose_name=_("VAT treatment confirmed by"))
+    vat_treatment_confirmed_at = models.DateTimeField(_("VAT treatment confirmed on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, null=True)
     # the file as received
     file = models.FileField(_("original file"), upload_to=original_path, max_length=255)
@@ -346,6 +369,15 @@ class SupplierInvoice(models.Model):
         return SupplierInvoiceState(self.status).label
 
     @property
+    def is_reverse_charge(self) -> bool:
+        return bool(self.vat_treatment)
+
+    @property
+    def vat_treatment_pending(self) -> bool:
+        """Reverse charge is suspected or chosen, and no accountant has confirmed it yet."""
+        return bool(self.vat_treatment_suggested or self.vat_treatment) and self.vat_treatment_confirmed_at is None
+
+    @property
     def is_image(self) -> bool:
         return self.file_type.startswith("image/")
 
@@ -477,3 +509,35 @@ class SupplierInvoiceAttachment(models.Model):
 
     def __str__(self):
         return self.filename or self.description or self.uri
+
+
+class SupplierCreditUse(models.Model):
+    """Part of an approved supplier credit note deducted from an invoice of the same supplier and
+    activity: by the transfer that pays the invoice (``payout_line``), or with no transfer when the
+    credit covers the invoice (``payout_line`` empty). A use counts while its transfer is active: a
+    cancelled batch or a returned transfer gives the credit back."""
+
+    credit_note = models.ForeignKey(SupplierInvoice, on_delete=models.PROTECT, related_name="credit_uses",
+                                    verbose_name=_("credit note"))
+    invoice = models.ForeignKey(SupplierInvoice, on_delete=models.PROTECT, related_name="credits_applied",
+                                verbose_name=_("invoice"))
+    payout_line = models.ForeignKey("payouts.PayoutLine", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="supplier_credit_uses", verbose_name=_("transfer"))
+    amount = models.DecimalField(_("amount deducted"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit note deducted")
+        verbose_name_plural = _("credit notes deducted")
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="supplier_credit_use_positive")]
+
+    def __str__(self):
+        return f"{self.credit_note_id} -> {self.invoice_id}: {self.amount}"
+
+    @classmethod
+    def counting(cls):
+        """The uses that count: no transfer, or a transfer still active."""
+        return cls.objects.filter(Q(payout_line__isnull=True) | Q(payout_line__active=True))

@@ -14,6 +14,7 @@ entities of ``permissions.entities``.
 * ``purchases.add_supplier`` (entity): its active members and its bookkeeping staff.
 * ``purchases.change_supplier`` (supplier): bookkeeping staff only (a supplier's IBAN decides who
   is paid).
+* ``purchases.set_vat_treatment`` (invoice): bookkeeping staff (reverse charge or not).
 """
 
 from __future__ import annotations
@@ -75,3 +76,5 @@ rules.add_perm("purchases.cancel_invoice", holds_invoice_activity | admin_of_inv
 rules.add_perm("purchases.pay_invoice", permissions.works_money_of)
 rules.add_perm("purchases.add_supplier", member_of_entity | permissions.works_money_of)
 rules.add_perm("purchases.change_supplier", books_supplier)
+# Reverse charge: how an invoice's VAT is booked is the bookkeepers' decision (vat.confirm).
+rules.add_perm("purchases.set_vat_treatment", books_invoice)

@@ -50,6 +50,11 @@ urlpatterns = [
         name="supplier-invoice-cancel",
     ),
     path(
+        "activities/<int:pk>/supplier-invoices/<int:invoice_pk>/vat-treatment/",
+        views_workflow.invoice_vat_treatment,
+        name="supplier-invoice-vat-treatment",
+    ),
+    path(
         "activities/<int:pk>/supplier-invoices/<int:invoice_pk>/file/",
         views.invoice_file,
         name="supplier-invoice-file",

@@ -27,8 +27,8 @@ from compagnon.core.params import choice_param, paginate, text_param
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 from compagnon.payouts.models import BatchState, PayoutBatch
 
-from . import categories, selectors, suppliers, workflow
-from .forms import DetailsForm, PaperUploadForm, PayForm, ReasonForm, SupplierForm
+from . import categories, payment, selectors, suppliers, vat, workflow
+from .forms import DetailsForm, PaperUploadForm, PayForm, ReasonForm, SupplierForm, VatTreatmentForm
 from .models import EDITABLE_STATES, SupplierInvoiceKind, SupplierInvoiceState
 
 S = SupplierInvoiceState
@@ -176,6 +176,9 @@ def invoice_edit(request, pk, invoice_pk):
 def say(invoice) -> str:
     if invoice.state == S.APPROVED:
         return _("Invoice approved and booked: it will be paid when due.")
+    if invoice.state == S.TO_APPROVE and invoice.vat_treatment_pending:
+        return _("Approved on your side; it looks like a reverse charge: an accountant confirms how its VAT is "
+                 "booked.")
     if invoice.state == S.TO_APPROVE:
         return _("Approved on your side; above the threshold, an advisor or accountant approves it too.")
     return _("Invoice saved. Approve it when everything is right.")
@@ -221,6 +224,39 @@ def invoice_cancel(request, pk, invoice_pk):
                       success=_("Invoice cancelled."), redirect_to=invoice_url(invoice))
 
 
+@login_required
+@require_POST
+def invoice_vat_treatment(request, pk, invoice_pk):
+    invoice = get_or_404(selectors.supplier_invoice_detail, request.user, invoice_pk, activity_id=pk)
+    form = VatTreatmentForm(request.POST, rates=_rates(invoice))
+    form.is_valid()
+    return run_action(request, vat.confirm, invoice=invoice, treatment=form.cleaned_data.get("treatment", ""),
+                      rate=form.cleaned_data.get("rate") or None,
+                      success=_("VAT treatment confirmed."), redirect_to=invoice_url(invoice))
+
+
+def _rates(invoice):
+    from compagnon.core import formatting
+    from compagnon.jurisdictions import get as jurisdiction
+
+    return [(f"{r.rate.normalize():f}", formatting.percent(r.rate))
+            for r in jurisdiction(invoice.entity.jurisdiction).vat_rates]
+
+
+def _vat_context(user, invoice, editable: bool) -> dict:
+    open_ = editable or invoice.status == S.TO_APPROVE
+    may = open_ and not invoice.is_rejected and user.has_perm("purchases.set_vat_treatment", invoice)
+    rate = invoice.reverse_charge_rate or vat.standard_rate(invoice.entity.jurisdiction)
+    initial = {"treatment": invoice.vat_treatment if invoice.vat_treatment_confirmed_at
+               else invoice.vat_treatment_suggested, "rate": f"{rate.normalize():f}"}
+    return {
+        "can_set_vat": may,
+        "vat_form": VatTreatmentForm(initial=initial, rates=_rates(invoice)) if may else None,
+        "vat_hints": vat.hints_text(invoice),
+        "credit_used": payment.credit_used(invoice) if invoice.is_credit_note and invoice.entry_id else None,
+    }
+
+
 def workflow_context(request, invoice) -> dict:
     """What the invoice page shows of the workflow: the actions this user may take, the history."""
     user = request.user
@@ -241,6 +277,7 @@ def workflow_context(request, invoice) -> dict:
         "category": categories.BY_KEY.get(invoice.category),
         "events": selectors.history(user, invoice),
         "threshold": workflow.settings_for(invoice.entity).second_approval_above,
+        **_vat_context(user, invoice, editable),
     }
 
 

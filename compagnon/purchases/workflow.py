@@ -27,8 +27,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -40,21 +39,23 @@ from compagnon.jurisdictions import get as jurisdiction
 from compagnon.ledger.models import Account, AccountKind
 from compagnon.ledger.services import LineSpec, ensure_chart, post_entry, reverse_entry
 from compagnon.members.models import Activity
-from compagnon.payouts import services as payouts
-from compagnon.payouts.models import PayoutBatch, Purpose
 
 from . import categories, suppliers
 from . import rules as _rules  # noqa: F401 - registers the rules checked below
+from . import vat as vat_rules
 from .models import (
     EDITABLE_STATES,
     PurchaseSettings,
     Source,
     Supplier,
+    SupplierCreditUse,
     SupplierInvoice,
     SupplierInvoiceKind,
     SupplierInvoiceState,
     SupplierInvoiceVat,
 )
+from .payment import add_to_batch, mark_paid, reopen, supplier_payable, to_pay, transfer_reference  # noqa: F401
+from .signals import invoice_booked, invoice_cancelled
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -271,6 +272,7 @@ def save_details(*, actor, invoice: SupplierInvoice, supplier: Supplier | None =
         invoice.supplier = supplier
         _copy_supplier(invoice, supplier)
     invoice.category = category or invoice.category or (invoice.supplier.category if invoice.supplier else "")
+    vat_rules.refresh_suggestion(invoice)
     invoice.save()
     after = {"supplier": invoice.supplier_name, "category": invoice.category, "total": str(invoice.tax_inclusive)}
     if before != after:
@@ -319,7 +321,9 @@ def _ensure_account(entity, code: str, name: str, kind: str) -> None:
 
 
 def entry_lines(invoice: SupplierInvoice) -> list[LineSpec]:
-    """What approving books (balanced; the ledger's posting service checks it again)."""
+    """What approving books (balanced; the ledger's posting service checks it again). A reverse
+    charge adds the VAT due (its own account per case and rate, ``vat.due_account``) and, when
+    the category's VAT is deductible, the same amount as deductible VAT."""
     entity = invoice.entity
     country = entity.jurisdiction
     category = categories.get(invoice.category)
@@ -329,24 +333,36 @@ def entry_lines(invoice: SupplierInvoice) -> list[LineSpec]:
     code, name, asset = categories.account_of(country, category.key, amount_excl_vat=net,
                                               fixed_asset_from=settings_for(entity).fixed_asset_from)
     _ensure_account(entity, code, name, AccountKind.ASSET if asset else AccountKind.EXPENSE)
-    cost, deductible = (net, vat) if category.vat_deductible else (net + vat, ZERO)
-    total = cost + deductible
+    total = net + vat
     if abs(total - (invoice.tax_inclusive or ZERO)) > CENT:
         raise ValidationError({"amount": _("The VAT breakdown (%(sum)s) does not add up to the total incl. VAT "
                                            "(%(total)s): the accountant must look at this invoice.")
                                % {"sum": formatting.money(total),
                                   "total": formatting.money(invoice.tax_inclusive)}})
+    self_assessed = vat_rules.reverse_charge_vat(invoice, net) if invoice.is_reverse_charge else ZERO
+    recoverable = vat + self_assessed
+    cost, deductible = (net, recoverable) if category.vat_deductible else (net + recoverable, ZERO)
     label = f"{invoice.supplier_name} {invoice.number}"[:200]
     side = "credit" if invoice.is_credit_note else "debit"
     other = "debit" if side == "credit" else "credit"
-    lines = [LineSpec(code=code, activity=invoice.activity, label=label, **{side: cost})]
+    activity = invoice.activity
+    lines = [LineSpec(code=code, activity=activity, label=label, **{side: cost})]
     if deductible:
-        lines.append(LineSpec(role="vat_deductible", activity=invoice.activity, label=label, **{side: deductible}))
-    lines.append(LineSpec(role="supplier", activity=invoice.activity, label=label, **{other: total}))
+        account = vat_rules.fixed_asset_vat_account(entity) if asset else None
+        lines.append(LineSpec(account=account, activity=activity, label=label, **{side: deductible}) if account
+                     else LineSpec(role="vat_deductible", activity=activity, label=label, **{side: deductible}))
+    if self_assessed:
+        due = vat_rules.due_account(entity, invoice.vat_treatment, invoice.reverse_charge_rate)
+        lines.append(LineSpec(account=due, activity=activity, label=label, **{other: self_assessed}))
+    lines.append(LineSpec(role="supplier", activity=activity, label=label, **{other: total}))
     return lines
 
 
 def _post(actor, invoice: SupplierInvoice) -> None:
+    if invoice.vat_treatment_pending:
+        raise ValidationError({"vat_treatment": _("This invoice looks like a reverse charge (%(why)s): an "
+                                                  "accountant confirms how its VAT is booked first.")
+                               % {"why": vat_rules.hints_text(invoice) or "—"}})
     ensure_chart(invoice.entity)
     invoice.due_date = _due(invoice)
     title = (_("Supplier credit note %(number)s — %(supplier)s") if invoice.is_credit_note
@@ -358,6 +374,7 @@ def _post(actor, invoice: SupplierInvoice) -> None:
         lines=entry_lines(invoice), source=invoice)
     invoice.state = S.APPROVED
     invoice.approved_at, invoice.approved_by = timezone.now(), actor
+    invoice_booked.send(sender=SupplierInvoice, invoice=invoice, actor=actor)
 
 
 def needs_second_approval(invoice: SupplierInvoice) -> bool:
@@ -384,6 +401,15 @@ def approve(*, actor, invoice: SupplierInvoice) -> SupplierInvoice:
         raise ValidationError(errors)
     invoice.member_approved_by, invoice.member_approved_at = actor, timezone.now()
     invoice.refusal_reason = ""
+    vat_rules.refresh_suggestion(invoice)
+    if invoice.vat_treatment_pending and not actor.has_perm("purchases.set_vat_treatment", invoice):
+        invoice.state = S.TO_APPROVE
+        invoice.due_date = _due(invoice)
+        invoice.save()
+        _audit(actor=actor, invoice=invoice, action="member_approved", params={"why": vat_rules.hints_text(invoice)},
+               message=gettext_noop("Invoice %(number)s of %(supplier)s (%(amount)s €) approved by the member; "
+                                    "it looks like a reverse charge (%(why)s): an accountant confirms its VAT."))
+        return invoice
     if needs_second_approval(invoice):
         invoice.state = S.TO_APPROVE
         invoice.due_date = _due(invoice)
@@ -437,8 +463,11 @@ def cancel(*, actor, invoice: SupplierInvoice, reason: str = "") -> SupplierInvo
     if posted:
         if len(reason) < 5:
             raise ValidationError({"reason": _("Say why this booked invoice is cancelled.")})
+        if invoice.is_credit_note and SupplierCreditUse.counting().filter(credit_note=invoice).exists():
+            raise _state_error(invoice, _("it was deducted from a payment to the supplier."))
         reverse_entry(actor=actor, entry=invoice.entry, date=timezone.localdate(),
                       label=(_("Cancelled: %(label)s") % {"label": invoice.entry.label})[:200])
+        invoice_cancelled.send(sender=SupplierInvoice, invoice=invoice, actor=actor)
     invoice.state, invoice.cancel_reason = S.CANCELLED, reason[:2000]
     invoice.save()
     _audit(actor=actor, invoice=invoice, action="cancelled", params={"reason": reason[:300] or "—"},
@@ -447,100 +476,12 @@ def cancel(*, actor, invoice: SupplierInvoice, reason: str = "") -> SupplierInvo
     return invoice
 
 
-# --- payment ------------------------------------------------------------------------------------
-
-
-def to_pay(entity_ids):
-    """Approved invoices (not credit notes) that no active transfer pays yet."""
-    return (SupplierInvoice.objects.filter(entity_id__in=entity_ids, kind=SupplierInvoiceKind.INVOICE)
-            .filter(Q(state=S.APPROVED) | Q(state=S.IN_BATCH, payout_line__active=False)))
-
-
-def transfer_reference(invoice: SupplierInvoice) -> str:
-    """What the supplier's bank matches on: its payment reference (structured when it is one),
-    else the invoice number."""
-    if invoice.payment_reference:
-        return invoice.payment_reference[:140]
-    with translation.override(invoice.entity.default_language or "en"):  # the cooperative's words
-        return (_("Invoice %(number)s") % {"number": invoice.number})[:140]
-
-
-def supplier_payable(entity) -> Account:
-    ensure_chart(entity)
-    return Account.objects.get(entity=entity, code=charts.role_account_code(entity.jurisdiction, "supplier"))
-
-
-@transaction.atomic
-def add_to_batch(*, actor, batch: PayoutBatch, invoices) -> list[SupplierInvoice]:
-    """One transfer per approved invoice to its supplier's IBAN, in a draft batch of its entity;
-    the payable is debited when the batch is posted (``debit_account``), on the invoice's activity."""
-    require(actor, "purchases.pay_invoice", batch.entity)
-    payable = supplier_payable(batch.entity)
-    done = []
-    for invoice in invoices:
-        invoice = _lock(invoice)
-        label = _("Invoice %(number)s of %(supplier)s") % {"number": invoice.number, "supplier": invoice.supplier_name}
-        if invoice.entity_id != batch.entity_id:
-            raise ValidationError({"invoices": _("%(invoice)s belongs to another entity than the batch.")
-                                   % {"invoice": label}})
-        if invoice.is_credit_note or invoice.status != S.APPROVED:
-            raise ValidationError({"invoices": _("%(invoice)s is %(state)s: only approved invoices are paid.")
-                                   % {"invoice": label, "state": invoice.get_status_display()}})
-        iban = (invoice.supplier.iban if invoice.supplier and invoice.supplier.iban else invoice.supplier_iban)
-        bic = (invoice.supplier.bic if invoice.supplier and invoice.supplier.iban else invoice.supplier_bic)
-        if not iban:
-            raise ValidationError({"invoices": _("%(invoice)s: the supplier's IBAN is not known; add it to the "
-                                                 "supplier first.") % {"invoice": label}})
-        amount = invoice.payable if invoice.payable and invoice.payable > 0 else invoice.tax_inclusive
-        try:
-            line = payouts.add_line(actor=actor, batch=batch, creditor_name=(invoice.supplier_name or "")[:70],
-                                    iban=iban, bic=bic, amount=amount, purpose=Purpose.SUPPLIER,
-                                    remittance=transfer_reference(invoice), debit_account=payable,
-                                    activity=invoice.activity)
-        except ValidationError as exc:
-            raise ValidationError({"invoices": [f"{label}: {m}" for m in exc.messages]}) from None
-        invoice.payout_line, invoice.state = line, S.IN_BATCH
-        invoice.save(update_fields=["payout_line", "state", "updated_at"])
-        _audit(actor=actor, invoice=invoice, action="in_batch", params={"batch": batch.pk},
-               message=gettext_noop("Invoice %(number)s of %(supplier)s added to payment batch %(batch)s."))
-        done.append(invoice)
-    return done
-
-
-def mark_paid(*, line, transaction=None, **kwargs) -> int:
-    """The bank settled ``line``: the invoices it pays are paid (idempotent)."""
-    from django.db import transaction as db
-
-    count = 0
-    with db.atomic():
-        for invoice in SupplierInvoice.objects.select_for_update(of=("self",)).select_related(
-                "entity", "activity").filter(payout_line_id=line.pk, state=S.IN_BATCH):
-            invoice.state, invoice.paid_at = S.PAID, timezone.now()
-            invoice.save(update_fields=["state", "paid_at", "updated_at"])
-            _audit(actor=None, invoice=invoice, action="paid", params={"batch": line.batch_id},
-                   message=gettext_noop("Invoice %(number)s of %(supplier)s paid (transfer of batch %(batch)s)."))
-            count += 1
-    return count
-
-
-def reopen(*, line, reason: str = "") -> int:
-    """The bank returned ``line``: the invoices it paid are to pay again (approved)."""
-    count = 0
-    for invoice in SupplierInvoice.objects.select_for_update(of=("self",)).select_related(
-            "entity", "activity").filter(payout_line_id=line.pk, state__in=(S.IN_BATCH, S.PAID)):
-        invoice.state, invoice.paid_at, invoice.payout_line = S.APPROVED, None, None
-        invoice.save(update_fields=["state", "paid_at", "payout_line", "updated_at"])
-        _audit(actor=None, invoice=invoice, action="returned", params={"reason": reason or "—"},
-               message=gettext_noop("The transfer paying invoice %(number)s of %(supplier)s came back (%(reason)s): "
-                                    "it is to pay again."))
-        count += 1
-    return count
-
-
 def link_supplier(invoice: SupplierInvoice, *, actor=None) -> None:
     """On receiving an e-invoice: its supplier found again (or added) and its usual category."""
     supplier = suppliers.from_invoice(invoice, actor=actor)
     if supplier is not None:
         invoice.supplier = supplier
         invoice.category = invoice.category or supplier.category
-        invoice.save(update_fields=["supplier", "category", "updated_at"])
+    vat_rules.refresh_suggestion(invoice)
+    invoice.save(update_fields=["supplier", "category", "vat_treatment_suggested", "vat_treatment_hints",
+                                "updated_at"])
