@@ -4,8 +4,9 @@ categories of an activity, read what a Factur-X PDF says. Same selectors and ser
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from compagnon import permissions
 from compagnon.core.params import choice_param, id_param
 
-from . import categories, receipts, scales, selectors, services, vat
+from . import categories, later, receipts, scales, selectors, services, vat
 from .models import ClaimKind, ClaimState, ExpenseClaim, ExpenseVat, Vehicle
 
 
@@ -65,8 +66,11 @@ class ClaimSerializer(serializers.ModelSerializer):
                   "receipt_type", "receipt_sha256", "origin", "destination", "distance_km", "vehicle",
                   "fiscal_power", "electric", "meals", "meal_rate", "pricing", "submitted_at", "decided_at",
                   "auto_approved", "refusal_reason", "duplicate_of", "duplicate_reason", "entry",
-                  "receipt_download", "created_at"]
+                  "receipt_download", "reading_state", "created_at"]
         read_only_fields = fields
+        extra_kwargs = {"reading_state": {"help_text": "A claim kept with its photo only (details_later): pending "
+                                                       "while the worker reads the receipt, then done, nothing or "
+                                                       "failed; empty for the others."}}
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_entry(self, obj) -> str | None:
@@ -84,7 +88,8 @@ class ClaimSerializer(serializers.ModelSerializer):
 class ClaimInputSerializer(serializers.Serializer):
     activity = ScopedActivityField(help_text="Id of the activity the expense is for.")
     kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.RECEIPT)
-    date = serializers.DateField()
+    date = serializers.DateField(required=False, allow_null=True, default=None,
+                                 help_text="The date on the receipt or of the trip (required unless details_later).")
     category = serializers.CharField(required=False, allow_blank=True, default="")
     amount = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="Amount incl. VAT (receipts), e.g. 12.50.")
@@ -111,12 +116,18 @@ class ClaimInputSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False, allow_null=True, default=None,
                                        help_text="Chosen by the client: the same key twice creates one claim.")
     submit = serializers.BooleanField(required=False, default=False, help_text="Send it for approval at once.")
+    details_later = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Only the receipt (and optionally date, description, client): the claim is kept as a draft, its "
+                  "receipt is read in the background and fills in amount, supplier, VAT and date (reading_state); "
+                  "the member is notified to check and send it. Other fields are ignored.")
 
     def kwargs(self) -> dict:
         d = dict(self.validated_data)
         rates, amounts = d.pop("vat_rates"), d.pop("vat_amounts")
         d["vat_lines"] = list(zip(rates, amounts + [""] * (len(rates) - len(amounts)), strict=False))
         d.pop("activity")
+        d.pop("details_later", None)
         return d
 
 
@@ -197,7 +208,16 @@ class ExpenseClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def create(self, request, *args, **kwargs):
         data = ClaimInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        claim = services.save_claim(actor=request.user, activity=data.validated_data["activity"], **data.kwargs())
+        d = data.validated_data
+        if d["details_later"]:
+            if d["kind"] != ClaimKind.RECEIPT or d["receipt"] is None:
+                raise ValidationError({"receipt": _("Send the photo or the PDF of the receipt: only a receipt can "
+                                                    "be kept for its details to be read later.")})
+            claim = later.keep_for_later(actor=request.user, activity=d["activity"], receipt=d["receipt"],
+                                         date=d["date"], description=d["description"], client=d["client"],
+                                         client_key=d["client_key"])
+        else:
+            claim = services.save_claim(actor=request.user, activity=d["activity"], **data.kwargs())
         return self._answer(claim, status.HTTP_200_OK if hasattr(claim, "replayed") else status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": ClaimInputSerializer, "application/json": ClaimInputSerializer},

@@ -37,6 +37,17 @@ class ClaimState(models.TextChoices):
     PAID = "paid", pgettext_lazy("expense claim", "paid")  # derived: see ExpenseClaim.status
 
 
+class ReadingState(models.TextChoices):
+    """A claim kept with its photo only (sent from the phone's offline queue without its details):
+    its receipt is read in the worker, which fills in what is still empty."""
+
+    NONE = "", pgettext_lazy("receipt reading", "not read")
+    PENDING = "pending", pgettext_lazy("receipt reading", "being read")
+    DONE = "done", pgettext_lazy("receipt reading", "read")
+    NOTHING = "nothing", pgettext_lazy("receipt reading", "nothing read")
+    FAILED = "failed", pgettext_lazy("receipt reading", "could not be read")
+
+
 class Vehicle(models.TextChoices):
     CAR = "car", pgettext_lazy("vehicle", "car")
     MOTORCYCLE = "motorcycle", pgettext_lazy("vehicle", "motorcycle")
@@ -147,6 +158,10 @@ class ExpenseClaim(models.Model):
     meals = models.PositiveSmallIntegerField(_("meals"), null=True, blank=True)
     meal_rate = models.CharField(_("meal allowance"), max_length=20, blank=True)
     pricing = models.JSONField(_("how it was priced"), default=dict, blank=True)
+    # a photo kept for later: what the worker read from it (see compagnon/expenses/later.py)
+    reading_state = models.CharField(_("receipt reading"), max_length=10, choices=ReadingState.choices,
+                                     blank=True, default=ReadingState.NONE)
+    reading = models.JSONField(_("read from the receipt"), default=dict, blank=True)
     # workflow
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

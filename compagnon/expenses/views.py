@@ -22,7 +22,7 @@ from compagnon.core.params import choice_param, id_param, paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 from compagnon.payouts.models import BatchState, PayoutBatch
 
-from . import permissions_for, receipts, selectors, services
+from . import later, permissions_for, receipts, selectors, services
 from .forms import BankAccountForm, ClaimForm, RefuseForm, ReimburseForm
 from .models import ClaimState
 
@@ -87,8 +87,29 @@ def claim_new(request, pk):
                 messages.warning(request, _duplicate_text(claim))
             return redirect("expense-detail", pk=claim.pk)
     if _queued(request):
-        return _queued_errors(form)
+        kept = _keep_for_later(request, activity, form, clients)
+        return kept or _queued_errors(form)
     return _form_page(request, {"form": form, "activity": activity}, status=400)
+
+
+def _keep_for_later(request, activity, form, clients):
+    """A receipt sent from the offline queue without its amount: kept as a draft whose photo is read
+    in the worker (later.py), rather than refused on a phone that may no longer have the photo."""
+    upload = request.FILES.get("receipt")
+    if (upload is None or request.POST.get("kind", "receipt") != "receipt"
+            or (request.POST.get("amount") or "").strip()):
+        return None
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    client = clients.get(str(data.get("client") or request.POST.get("client") or ""))
+    try:
+        claim = later.keep_for_later(actor=request.user, activity=activity, receipt=upload, date=data.get("date"),
+                                     description=data.get("description") or "", client=client,
+                                     client_key=data.get("client_key"))
+    except ValidationError:
+        return None
+    return JsonResponse({"message": _("Photo of the receipt kept: Compagnon reads it and tells you when the claim "
+                                      "is ready for you to check and send."),
+                         "url": claim_url(claim), "replayed": hasattr(claim, "replayed"), "kept": True})
 
 
 def claim_url(claim):
@@ -127,6 +148,8 @@ def claim_edit(request, pk):
                                                   "description", "project", "origin", "destination", "distance_km",
                                                   "vehicle", "fiscal_power", "electric", "meals", "meal_rate")}
         initial["client"] = str(claim.client_id or "")
+        if not claim.amount:  # a photo kept for later, not read yet: an empty field, not "0.00"
+            initial["amount"] = ""
         for i, line in enumerate(claim.vat_lines.all()[:3]):
             initial[f"vat_rate_{i}"], initial[f"vat_amount_{i}"] = line.rate, line.tax_amount
         form, _clients = _form(request, activity, initial=initial)
