@@ -154,6 +154,11 @@ defaults
     retries 3
     option redispatch 1
     option forwardfor
+    # a request the dead instance had received but not answered: a reading one (GET, HEAD) is
+    # sent again to the other instance (layer-7 retry: it changes nothing); a writing one (POST)
+    # is never sent twice by the balancer: its answer is an error, and the member's page or the
+    # API client retries it with the same idempotency key
+    retry-on conn-failure empty-response response-timeout 502 503
 
 frontend www
     bind 127.0.0.1:$HA_PORT
@@ -161,6 +166,7 @@ frontend www
 
 backend web
     balance leastconn
+    http-request disable-l7-retry unless METH_GET
     # Requests wait here, not in gunicorn's backlog, once an instance has maxconn in progress:
     # fewer than its threads (WEB_CONCURRENCY x GUNICORN_THREADS = 12), so a thread is always
     # free for the health check, and a busy instance is never taken for a dead one. A dead
