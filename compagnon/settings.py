@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "compagnon.timesheets",
     "compagnon.einvoice",
     "compagnon.purchases",
+    "compagnon.assets",
     "compagnon.banking",
     "compagnon.payments",
     "compagnon.dunning",
@@ -70,6 +71,12 @@ INSTALLED_APPS = [
     "compagnon.budget",
     "compagnon.payroll",
     "compagnon.prefinancing",
+    "compagnon.vatreturns",
+    "compagnon.bookkeeping",  # manual entries, recurring entries, year-end closing
+    "compagnon.lettering",  # lettering of client and supplier accounts (floor 5)
+    "compagnon.exports",  # FEC, WinBooks and generic exports for accountants
+    "compagnon.reports",  # trial balance, ledgers, journals, aged balances, VAT, statements
+    "compagnon.ereporting",  # French e-reporting and the certified platform (PDP) connection
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -351,6 +358,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "compagnon.expenses.models.ClaimState",
         "DocumentKindEnum": "compagnon.sales.models.Kind",
         "DocumentStateEnum": "compagnon.sales.models.State",
+        "EReportKindEnum": "compagnon.ereporting.models.ReportKind",
+        "EReportStateEnum": "compagnon.ereporting.models.ReportState",
     },
 }
 
@@ -365,6 +374,13 @@ EINVOICE_RULES_DIR = os.environ.get(
 # The Peppol access point adapter (compagnon.einvoice.channels); the outbox one writes messages to
 # a directory that a provider's integration (or a test) picks up and answers in.
 EINVOICE_ACCESS_POINT = os.environ.get("EINVOICE_ACCESS_POINT", "compagnon.einvoice.channels.OutboxAccessPoint")
+# The certified platform (France, PDP/PA) through the standard Flow Service API (AFNOR XP Z12-013):
+# e-reports are sent there, supplier invoices and invoice statuses received from it. Empty: no
+# platform (reports can still be built and downloaded). To send e-invoices through it too, set
+# EINVOICE_ACCESS_POINT=compagnon.ereporting.pdp.PdpAccessPoint. See docs/ereporting.md.
+PDP_URL = os.environ.get("PDP_URL", "")
+PDP_TOKEN = os.environ.get("PDP_TOKEN", "")
+PDP_TIMEOUT = float(os.environ.get("PDP_TIMEOUT", "30"))
 EINVOICE_OUTBOX_DIR = os.environ.get("EINVOICE_OUTBOX_DIR", str(MEDIA_ROOT.parent / "peppol-outbox"))
 
 # --- security -------------------------------------------------------------------------------

@@ -108,6 +108,20 @@ class Command(BaseCommand):
         from compagnon.prefinancing.demo import seed_demo_prefinancing
 
         seed_demo_prefinancing(activities)
+        from compagnon.lettering.demo import seed_demo_lettering
+
+        entities = list(Entity.objects.order_by("id"))
+        seed_demo_lettering(entities)  # letter what was paid
+        from compagnon.bookkeeping.demo import seed_demo_bookkeeping
+
+        seed_demo_bookkeeping(entities, User.objects.get(email="accountant@demo.coop"),
+                              activities=activities)  # last: closes last year (locks it)
+        from compagnon.vatreturns.demo import seed_demo_vat_returns
+
+        seed_demo_vat_returns(entities, User.objects.get(email="accountant@demo.coop"))  # the previous quarter, filed
+        from compagnon.ereporting.demo import seed_demo_ereporting
+
+        seed_demo_ereporting(entities)  # last month's e-reports, checked
 
     def _load_people(self):
         r = rng(2026)
