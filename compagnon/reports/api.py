@@ -91,6 +91,14 @@ class ReportView(APIView):
             and request.accepted_renderer.format == "csv"
         )
 
+    def handle_exception(self, exc):
+        """A refusal or an error is JSON even when CSV was asked for: a client reads why."""
+        response = super().handle_exception(exc)
+        if self.wants_csv(self.request):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = self.request.accepted_renderer.media_type
+        return response
+
 
 def _page_size(request) -> int:
     return int_param(request, "page_size", default=200, min_value=1, max_value=1000)
