@@ -20,6 +20,12 @@ e-invoices: generation and validation time per document.
     python -m bench fec        # the FEC of 10 million ledger lines on PostgreSQL, streamed, vs COPY
                                # (bench/fec.py; BENCH_FEC_LINES=500000 for a quick run;
                                # not part of the default run)
+    python -m bench fieldplanning    # a sector's proposed week: 30 members, 400 visits, vs ten times
+                                     # the solver's time (bench/fieldplanning.py; no database)
+    python -m bench fieldinvoicing   # month-end home-services invoices from 50,000 sheets, vs raw SQL
+                                     # (bench/fieldinvoicing.py; BENCH_FIELDINVOICING_QUICK=1)
+    python -m bench taxcertificates  # tax certificates of 20,000 clients (bench/taxcertificates.py;
+                                     # BENCH_TAXCERTIFICATES_QUICK=1); none of the three by default
     python -m bench load       # the load bench: the production server under 50 and 150 members
                                # (not part of the default run; see bench/load/run.py)
 
@@ -74,7 +80,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget", "payroll", "reports", "vatreturns", "fec"],
+        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget", "payroll", "reports", "vatreturns", "fec", "fieldplanning", "fieldinvoicing", "taxcertificates"],
         help="what to measure (default: all; 'load' takes its own options: python -m bench load --help)",
     )
     parser.add_argument(
@@ -560,6 +566,25 @@ def run_vatreturns(args) -> int:
     return subprocess.run([sys.executable, "-m", "bench.vatreturns"], env=env, cwd=ROOT, check=False).returncode
 
 
+def run_field(args, name: str, title: str) -> int:
+    """One of the field-service benches (bench/fieldplanning.py, fieldinvoicing.py,
+    taxcertificates.py), each in a database of its own when it needs one."""
+    import subprocess
+
+    env = dict(os.environ)
+    if args.database_url:
+        env["BENCH_DATABASE_URL"] = args.database_url + "_" + name
+    print(f"\n== {name}: {title} (bench/{name}.py)", flush=True)
+    return subprocess.run([sys.executable, "-m", f"bench.{name}"], env=env, cwd=ROOT, check=False).returncode
+
+
+FIELD = {
+    "fieldplanning": "a sector's proposed week against ten times the solver's time",
+    "fieldinvoicing": "month-end home-services invoices against raw SQL",
+    "taxcertificates": "the home-services tax certificates of a year",
+}
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["load"]:  # its own options (python -m bench load --help)
@@ -583,6 +608,8 @@ def main(argv=None) -> int:
         return 1 if run_vatreturns(args) else 0
     if args.suite == "fec":
         return 1 if run_fec(args) else 0
+    if args.suite in FIELD:
+        return 1 if run_field(args, args.suite, FIELD[args.suite]) else 0
     run_started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{OUT / 'bench.sqlite3'}"

@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "compagnon.exports",  # FEC, WinBooks and generic exports for accountants
     "compagnon.reports",  # trial balance, ledgers, journals, aged balances, VAT, statements
     "compagnon.ereporting",  # French e-reporting and the certified platform (PDP) connection
+    "compagnon.geo",  # kernel: addresses to coordinates (BAN, Belgian registry), distances
+    "compagnon.fieldwork",  # sectors, visit requests, maintenance contracts, visits, deposits
+    "compagnon.interventions",  # the day on site: arrival, sheets, photos, signature, stock
+    "compagnon.planning",  # the proposed week of a sector (routing solver) and its acceptance
+    "compagnon.homeservices",  # services à la personne: month-end invoices, URSSAF, tax certificates
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -360,6 +365,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentStateEnum": "compagnon.sales.models.State",
         "EReportKindEnum": "compagnon.ereporting.models.ReportKind",
         "EReportStateEnum": "compagnon.ereporting.models.ReportState",
+        "ProposalStateEnum": "compagnon.planning.models.ProposalState",
+        "ReadingStateEnum": "compagnon.ocr.models.JobState",
     },
 }
 
@@ -382,6 +389,34 @@ PDP_URL = os.environ.get("PDP_URL", "")
 PDP_TOKEN = os.environ.get("PDP_TOKEN", "")
 PDP_TIMEOUT = float(os.environ.get("PDP_TIMEOUT", "30"))
 EINVOICE_OUTBOX_DIR = os.environ.get("EINVOICE_OUTBOX_DIR", str(MEDIA_ROOT.parent / "peppol-outbox"))
+
+# --- field service (docs/fieldwork.md, planning.md, homeservices.md) ------------------------
+# Online deposits for a visit: "" (none: the member asks for a transfer), "mollie", or "local"
+# (a payment page on this site that always succeeds: demo and tests only, refused in production).
+FIELD_PAYMENT_PROVIDER = os.environ.get("FIELD_PAYMENT_PROVIDER", "")
+MOLLIE_API_KEY = os.environ.get("MOLLIE_API_KEY", "")
+MOLLIE_API_URL = os.environ.get("MOLLIE_API_URL", "https://api.mollie.com/v2")
+# Immediate tax credit (France, avance immédiate): the URSSAF third-party API. Empty: requests are
+# prepared and kept until it is configured.
+URSSAF_API_URL = os.environ.get("URSSAF_API_URL", "")
+URSSAF_CLIENT_ID = os.environ.get("URSSAF_CLIENT_ID", "")
+URSSAF_CLIENT_SECRET = os.environ.get("URSSAF_CLIENT_SECRET", "")
+URSSAF_NATURE_CODE = os.environ.get("URSSAF_NATURE_CODE", "ENT")
+# Addresses to coordinates: "offline" (postcode centroids shipped with the app, no network),
+# or "online" (France: the national address base through the Géoplateforme; Belgium: a Nominatim
+# server, ideally self-hosted; compagnon/geo/geocoders.py says why).
+GEOCODER = os.environ.get("GEOCODER", "offline")
+GEOCODER_FR_URL = os.environ.get("GEOCODER_FR_URL", "https://data.geopf.fr/geocodage/search")
+GEOCODER_BE_URL = os.environ.get("GEOCODER_BE_URL", "https://nominatim.openstreetmap.org/search")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "Compagnon (cooperative platform)")
+# Travel estimate between two visits: straight line × detour factor at an average speed.
+GEO_DETOUR_FACTOR = float(os.environ.get("GEO_DETOUR_FACTOR", "1.3"))
+GEO_SPEED_KMH = float(os.environ.get("GEO_SPEED_KMH", "30"))
+# The week proposal: how long the routing solver may search, and the working day.
+PLANNING_SECONDS = int(os.environ.get("PLANNING_SECONDS", "6"))
+PLANNING_DAY_START = os.environ.get("PLANNING_DAY_START", "08:00")
+PLANNING_DAY_END = os.environ.get("PLANNING_DAY_END", "18:00")
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

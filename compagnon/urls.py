@@ -33,6 +33,10 @@ api_v1 = [
     path("", include("compagnon.vatreturns.api_urls")),
     path("", include("compagnon.bookkeeping.api_urls")),
     path("", include("compagnon.payroll.api_urls")),
+    path("", include("compagnon.fieldwork.api_urls")),
+    path("", include("compagnon.interventions.api_urls")),
+    path("", include("compagnon.planning.api_urls")),
+    path("", include("compagnon.homeservices.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -75,6 +79,10 @@ urlpatterns = [
     path("", include("compagnon.bookkeeping.urls")),
     path("", include("compagnon.payroll.urls")),
     path("", include("compagnon.glossary.urls")),
+    path("", include("compagnon.fieldwork.urls")),
+    path("", include("compagnon.interventions.urls")),
+    path("", include("compagnon.planning.urls")),
+    path("", include("compagnon.homeservices.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

@@ -29,4 +29,11 @@ def unsafe_production_settings(s: dict) -> list[str]:
             "CACHE_URL must name a cache shared by every worker (unset for the database cache, or "
             "redis://host:6379/0): rate limits would otherwise count per process."
         )
+    if s.get("FIELD_PAYMENT_PROVIDER") == "local":
+        problems.append(
+            "FIELD_PAYMENT_PROVIDER=local takes no real money (demo only): set it to mollie with "
+            "MOLLIE_API_KEY, or leave it empty."
+        )
+    if s.get("FIELD_PAYMENT_PROVIDER") == "mollie" and not s.get("MOLLIE_API_KEY"):
+        problems.append("FIELD_PAYMENT_PROVIDER=mollie needs MOLLIE_API_KEY.")
     return problems

@@ -42,6 +42,12 @@ def navigation(request):
         nav.append(("exports", _("Exports"), reverse("exports-index")))
     if scope.is_member or scope.is_staff_role:
         nav.append(("clients", _("Clients"), reverse("client-list")))
+    if scope.is_member:
+        nav.append(("today", _("Today's visits"), reverse("interventions-today")))
+    if scope.is_member or scope.is_staff_role:
+        nav.append(("fieldwork", _("Field work"), reverse("fieldwork-index")))
+    if scope.is_member:
+        nav.append(("homeservices", _("Invoices to send"), reverse("homeservices-index")))
     if scope.entity_wide:
         nav.append(("bank", _("Bank"), reverse("bank-account-list")))
     if scope.is_accountant or scope.is_admin:

@@ -109,6 +109,37 @@ def member_pages(base_url=""):
     if statement is not None:
         pages.append(Visit("statement", f"/activities/{a}/statements/{statement.pk}/"))
     pages.append(Visit("portal", _portal_path(user, sent_quote)))
+    pages.extend(field_pages(user))
+    return pages
+
+
+def field_pages(user):
+    """Camille's field work: her day, a visit, sheets, stock, the sector's week and proposals,
+    contracts, the invoices to send; and the public request page of the cooperative."""
+    from compagnon.fieldwork.models import Sector
+    from compagnon.fieldwork.models import Visit as FieldVisit
+
+    member = Member.objects.get(user=user)
+    pages = [
+        Visit("today", "/interventions/"),
+        Visit("sheets", "/interventions/sheets/"),
+        Visit("stock", "/interventions/stock/"),
+        Visit("equipment", "/interventions/equipment/"),
+        Visit("fieldwork", "/fieldwork/"),
+        Visit("fieldwork-week", "/fieldwork/week/"),
+        Visit("field-requests", "/fieldwork/requests/"),
+        Visit("field-contracts", "/fieldwork/contracts/"),
+        Visit("home-services", "/home-services/"),
+    ]
+    visit = FieldVisit.objects.filter(member=member).order_by("-day", "pk").first()
+    if visit is not None:
+        pages.append(Visit("on-site", f"/interventions/visits/{visit.pk}/"))
+        pages.append(Visit("field-visit", f"/fieldwork/visits/{visit.pk}/"))
+    sector = Sector.objects.filter(lead=member).order_by("pk").first()
+    if sector is not None:
+        pages.append(Visit("sector-week", f"/fieldwork/sectors/{sector.pk}/"))
+        pages.append(Visit("proposals", f"/planning/sectors/{sector.pk}/"))
+        pages.append(Visit("request-form", f"/request/{sector.entity_id}/"))
     return pages
 
 

@@ -1,12 +1,16 @@
 /* Compagnon — the service worker (served at /sw.js by compagnon/home/pwa.py, which puts
  * self.COMPAGNON = {version, shell, offline, static} in front of this file).
  *
- * What it keeps, and only that (one phone can be shared: never a person's data):
+ * What it keeps, and only that (one phone can be shared: a person's data only as said below):
  * - static files (/static/…): hashed names (production) cache-first, they never change; other
  *   static files (development) network-first with the cached copy as fallback;
  * - the offline page (/offline/), which holds no personal data, shown when a page cannot be
  *   reached.
- * Pages, htmx partials, the API, media and PDFs always go to the network and are never stored.
+ * - the member's day in the field: the visits list and each visit page of today, which the page
+ *   interventions/today.js puts in the "interventions-today" cache while the member is signed in;
+ *   a page that cannot be fetched is answered from there before the offline page. It is the one
+ *   personal cache, dropped at logout with the rest ("clear") and replaced every day.
+ * Other pages, htmx partials, the API, media and PDFs always go to the network and are never stored.
  * Pages tell it (postMessage): "hello" (cache this page's static files and the offline page in
  * the page's language), "clear" (logout: drop every cache), "sync" is answered by asking the open
  * pages to send what they keep (offline.js holds the queue).
@@ -16,6 +20,7 @@
 var CONF = self.COMPAGNON;
 var STATIC = "compagnon-static-" + CONF.version;
 var SHELL = "compagnon-shell-" + CONF.version;
+var DAY = "interventions-today";  // filled by interventions/today.js, emptied at logout ("clear")
 var HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;  // ManifestStaticFilesStorage names
 var offlineLang = null;  // the language of the cached offline page (forgotten when the worker sleeps)
 
@@ -82,7 +87,9 @@ function staticFile(request) {
 
 function page(request) {
   return fetch(request).catch(function () {
-    return caches.open(SHELL).then(function (cache) { return cache.match(CONF.offline); }).then(function (hit) {
+    return caches.open(DAY).then(function (day) { return day.match(request); }).then(function (kept) {
+      return kept || caches.open(SHELL).then(function (cache) { return cache.match(CONF.offline); });
+    }).then(function (hit) {
       return hit || Response.error();
     });
   });

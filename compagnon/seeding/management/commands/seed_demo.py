@@ -108,6 +108,7 @@ class Command(BaseCommand):
         from compagnon.prefinancing.demo import seed_demo_prefinancing
 
         seed_demo_prefinancing(activities)
+        self._load_field_service()
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
@@ -122,6 +123,23 @@ class Command(BaseCommand):
         from compagnon.ereporting.demo import seed_demo_ereporting
 
         seed_demo_ereporting(entities)  # last month's e-reports, checked
+
+    def _load_field_service(self):
+        """Sectors, contracts and this week's visits of the French gardeners, a day on site, a
+        proposed week, and last month's home-services invoices (before the books are closed)."""
+        from compagnon.fieldwork.demo import seed_fieldwork
+        from compagnon.homeservices.demo import seed_demo_homeservices
+        from compagnon.interventions.demo import seed_interventions
+        from compagnon.members.models import Activity
+        from compagnon.planning.demo import seed_demo_planning
+
+        france = Entity.objects.filter(jurisdiction="FR").order_by("id").first()
+        if france is None:
+            return
+        seed_fieldwork(france)
+        seed_interventions(france)
+        seed_demo_planning(france)
+        seed_demo_homeservices(list(Activity.objects.filter(entity=france)))
 
     def _load_people(self):
         r = rng(2026)
