@@ -34,5 +34,5 @@ class HomeservicesConfig(AppConfig):
         from . import immediate, rules  # noqa: F401 - registers the rules
 
         sheet_validated.connect(_sheet_validated, dispatch_uid="homeservices.sheet_validated")
-        steps.register_issue_step("homeservices.immediate_advance", immediate.mention_step, order=5)
+        steps.register_issue_step("homeservices.immediate_advance", immediate.mention_step, order=20)
         steps.on_issued("homeservices.invoiced", _invoiced, order=50)

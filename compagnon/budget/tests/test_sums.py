@@ -38,7 +38,7 @@ def write(activity, other, kind, date, amount):
     if kind == "expense":
         return expense(target, amount, date=date)
     if kind == "salary":
-        return salary(target, amount, money(amount * D("0.4")), date=date)
+        return salary(target, amount, money(amount * D("0.4")) or D("0.01"), date=date)  # never a zero line
     # an internal transfer out, and the cooperative's own side
     return post(
         target, date, ("internal_transfer", 0, amount, True), ("suspense", amount, 0, False)

@@ -3,66 +3,28 @@ network, checks in, fills the sheet with a photo and the client's signature draw
 checks out and validates; the network comes back, the queue empties, and the month's invoice is
 ready to send. axe-core finds no violation on the pages of the journey.
 
-The system Chromium only (/usr/bin/chromium); without it the test is skipped with the reason.
+The system Chromium only (/usr/bin/chromium, the session's browser of conftest.py); without it
+the test is skipped with the reason.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from django.test import Client as DjangoClient
 from django.urls import reverse
 
 from compagnon.interventions.models import Presence, Sheet, SheetPhoto, SheetState
+from compagnon.interventions.tests.helpers import jpeg, world
 
-from .helpers import jpeg, world
+from .conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "fr-FR",
-}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = {
     "runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]},
     "resultTypes": ["violations"],
 }
-
-
-@pytest.fixture
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _logged_in(browser, live_server, user):
@@ -93,9 +55,9 @@ def _no_violation(page):
     assert not found, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found]
 
 
-def test_a_member_works_offline_at_the_client_and_the_invoice_is_ready(chromium, live_server):
+def test_a_member_works_offline_at_the_client_and_the_invoice_is_ready(browser, live_server):
     w = world()
-    context = _logged_in(chromium, live_server, w.member.user)
+    context = _logged_in(browser, live_server, w.member.user)
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
@@ -160,19 +122,3 @@ def test_a_member_works_offline_at_the_client_and_the_invoice_is_ready(chromium,
     assert not problems, problems
     page.goto("about:blank")  # no request of the page's timers still running on the live server
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _live_server_connections_closed():
-    """On PostgreSQL a live-server request thread can leave its connection open after the test
-    (seen with the multipart photo upload), and the test database then cannot be dropped: close
-    what the test's server left behind."""
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
