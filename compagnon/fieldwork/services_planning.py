@@ -142,6 +142,10 @@ def plan_visit(
                     }
                 }
             )
+        # Two visits planned for the same member at once (two people dragging, or a proposal
+        # accepted while someone moves a visit) wait for each other here, so the second one sees
+        # the first in its conflict check. Lock order: the visit, then the member.
+        list(Member.objects.select_for_update(of=("self",)).filter(pk=member.pk).values_list("pk"))
         problems = conflicts(member.pk, starts_at, visit.minutes, exclude_visit=visit.pk)
         if problems:
             raise ValidationError({"starts_at": problems})
