@@ -81,8 +81,10 @@ class FieldInvoice(models.Model):
         "fieldwork.Contract", on_delete=models.PROTECT, related_name="field_invoices"
     )
     activity = models.ForeignKey("members.Activity", on_delete=models.PROTECT, related_name="+")
+    # Gone with its draft when the member deletes it (sales only deletes drafts); its sheets are
+    # released (interventions.Sheet.document) and gathered again by the daily run.
     document = models.OneToOneField(
-        "sales.Document", on_delete=models.PROTECT, related_name="field_invoice"
+        "sales.Document", on_delete=models.CASCADE, related_name="field_invoice"
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))

@@ -124,9 +124,11 @@ class Sheet(models.Model):
     member_validated_at = models.DateTimeField(null=True, blank=True)
     client_validated_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The draft invoice the sheet is on. Deleting that draft releases the sheet (an issued invoice
+    # cannot be deleted): the daily run puts it on a new draft, since the work is still to invoice.
     document = models.ForeignKey(
         "sales.Document",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="field_sheets",

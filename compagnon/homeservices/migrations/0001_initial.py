@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.activity')),
                 ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='field_invoices', to='fieldwork.contract')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='field_invoice', to='sales.document')),
+                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='field_invoice', to='sales.document')),
                 ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.visit')),
             ],
             options={

@@ -61,6 +61,21 @@ def test_two_visits_of_may_make_one_draft_with_a_line_per_visit_and_the_priced_s
     assert document.lines.count() == 3 and FieldInvoice.objects.count() == 1
 
 
+def test_deleting_the_prepared_draft_releases_its_sheets_for_the_next_run(coop):
+    from compagnon.sales import services as sales
+
+    member, activity, client, contract = coop
+    sheet = validated_sheet(contract, MAY_4)
+    draft = FieldInvoice.objects.get().document
+    sales.delete_draft(actor=member.user, document=draft)  # was refused by a protected key
+    sheet.refresh_from_db()
+    assert sheet.document is None and not FieldInvoice.objects.exists()
+    invoicing.prepare(datetime.date(2026, 5, 20))  # the daily run gathers the work again
+    sheet.refresh_from_db()
+    again = FieldInvoice.objects.get()
+    assert sheet.document == again.document and again.document.pk != draft.pk
+
+
 def test_a_contract_invoiced_per_visit_gets_one_invoice_per_visit_and_a_week_one_per_iso_week(coop):
     member, activity, client, contract = coop
     contract.invoicing = "visit"

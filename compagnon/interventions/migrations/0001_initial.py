@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('edit_key', models.CharField(blank=True, editable=False, help_text="The phone's editing session that made the last change (conflicts).", max_length=40)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='field_sheets', to='sales.document')),
+                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='field_sheets', to='sales.document')),
                 ('visit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sheet', to='fieldwork.visit')),
             ],
             options={
