@@ -12,7 +12,7 @@ contract, one issued invoice prepared from its sheets (120 € incl. VAT, 4 hour
 1. ``certificates.issue_for_year`` — the figures of every client in one grouped query, the
    certificates written in batches with their audit events, one render task enqueued each;
 2. the rendering: ``--processes`` worker processes (the task worker's, default 2 = the cores
-   here) each run ``certificates.archive`` (WeasyPrint PDF, archived in storage, the client's
+   here) each run ``certificates.archive`` (the PDF drawn by ReportLab, archived in storage, the client's
    email enqueued) on their share of the certificates.
 
 Baselines in the same run: the certificate rows inserted by plain SQL (rolled back), and the same

@@ -2,7 +2,7 @@
 
 * ``add_validated_sheet`` — a sheet was validated: put it on its period's draft invoice and make
   the client's survey (enqueued by the ``sheet_validated`` receiver, after the sheet's commit).
-* ``render_certificates`` — render a batch of tax certificates' PDFs with WeasyPrint, archive
+* ``render_certificates`` — draw a batch of tax certificates' PDFs (certificate_pdf.py), archive
   them, email each client their link. The January run enqueues one task per 100 certificates: as
   many worker processes as run render in parallel.
 * ``send_urssaf_request`` — an invoice of an immediate-advance contract was issued: send URSSAF its
