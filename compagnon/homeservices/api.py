@@ -3,6 +3,8 @@
 * ``field-invoices/`` — the invoices prepared from sheets (``?state=``), ``{id}/send/`` (issue and
   send; ``Idempotency-Key`` header), ``send-all/`` (every ready one), ``{id}/hold/`` (``{"held"}``);
 * ``tax-certificates/`` (``?year=``), ``{id}/pdf/``;
+* ``home-services-declarations/`` and ``{entity}/`` (GET, PUT) — the declaration number and
+  signatory the entity's certificates print (its administrators);
 * ``urssaf-clients/`` (register a client for the immediate advance), ``urssaf-requests/`` (list,
   send one for an issued invoice);
 * ``surveys/`` — the answers about one's own work, ``surveys/summary/`` — one's average and the
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,7 +27,7 @@ from compagnon.clients.models import Client
 from compagnon.core.params import choice_param, int_param
 from compagnon.sales.models import Document
 
-from . import immediate, invoicing, rules, surveys, urssaf
+from . import certificates, immediate, invoicing, rules, surveys, urssaf
 from .models import (
     Certificate,
     FieldInvoice,
@@ -190,6 +193,64 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         return _pdf_response(self.get_object())
+
+
+class DeclarationSerializer(serializers.Serializer):
+    entity = serializers.IntegerField(read_only=True)
+    entity_name = serializers.CharField(read_only=True)
+    sap_number = serializers.CharField(max_length=40, allow_blank=True)
+    signatory = serializers.CharField(max_length=200, allow_blank=True)
+
+
+def _declaration(entity, declared) -> dict:
+    return {
+        "entity": entity.pk,
+        "entity_name": entity.name,
+        "sap_number": declared.sap_number,
+        "signatory": declared.signatory,
+    }
+
+
+class DeclarationViewSet(viewsets.ViewSet):
+    """What the tax certificates of an entity print about it, for its administrators:
+    ``GET home-services-declarations/``, ``GET|PUT home-services-declarations/{entity}/``."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = DeclarationSerializer
+
+    def _entity(self, pk):
+        from compagnon.organisation.models import Entity
+
+        if int(pk) not in permissions.scope_for(self.request.user).admin_entities:
+            raise Http404
+        return get_object_or_404(Entity, pk=pk)
+
+    @extend_schema(responses={200: DeclarationSerializer(many=True)})
+    def list(self, request):
+        from compagnon.organisation.models import Entity
+
+        admin = permissions.scope_for(request.user).admin_entities
+        return Response(
+            [
+                _declaration(entity, certificates.settings_for(entity))
+                for entity in Entity.objects.filter(pk__in=admin).order_by("name")
+            ]
+        )
+
+    @extend_schema(responses={200: DeclarationSerializer})
+    def retrieve(self, request, pk=None):
+        entity = self._entity(pk)
+        return Response(_declaration(entity, certificates.settings_for(entity)))
+
+    @extend_schema(request=DeclarationSerializer, responses={200: DeclarationSerializer})
+    def update(self, request, pk=None):
+        entity = self._entity(pk)
+        data = DeclarationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declared = certificates.save_settings(
+            actor=request.user, entity=entity, **data.validated_data
+        )
+        return Response(_declaration(entity, declared))
 
 
 class RegisterSerializer(serializers.Serializer):

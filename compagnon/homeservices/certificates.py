@@ -5,27 +5,30 @@ Only money **actually paid** in the year counts: the payments' allocations dated
 invoices prepared from home-services sheets (bank payments, cash confirmed at the office, use of
 a client credit; never a credit note, never an undone payment), in the proportion of each
 invoice that is eligible. Hours follow the same proportion; the workers are the members who did
-the visits. Each certificate is frozen (``content``) when made, rendered to PDF by the task worker
-(WeasyPrint), emailed with its token link, and shown to the member and the accountants.
+the visits. Each certificate is frozen (``content``) when made, drawn as a PDF by the task worker
+(ReportLab: certificate_pdf.py, decision 0037), emailed with its token link, and shown to the member and the accountants.
 Regenerating a year makes a new version and keeps the old ones (``superseded_at``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from compagnon.audit.services import record
+from compagnon.core.services import require
 from compagnon.payments.models import Allocation, AllocationKind
 from compagnon.sales.calculation import money
 
@@ -208,6 +211,7 @@ def _audit(actor, certificates) -> None:
 
 
 TASK_BATCH = 100
+SAP_NUMBER = re.compile(r"SAP\d{9}")
 
 
 def _enqueue(ids) -> None:
@@ -217,15 +221,11 @@ def _enqueue(ids) -> None:
         render_certificates.enqueue(certificate_ids=ids[start : start + TASK_BATCH])
 
 
-def render_html(content: dict) -> str:
-    with translation.override(content["language"]):
-        return render_to_string("homeservices/certificate_pdf.html", {"c": content})
-
-
 def render_pdf(content: dict) -> bytes:
-    from weasyprint import HTML
+    """The certificate's one page, drawn in the client's language (certificate_pdf.py)."""
+    from .certificate_pdf import render
 
-    return HTML(string=render_html(content), base_url="static:").write_pdf()
+    return render(content)
 
 
 def archive(certificate: Certificate) -> Certificate:
@@ -282,3 +282,38 @@ def _money(value) -> str:
     from compagnon.core.formatting import money as fmt
 
     return fmt(value)
+
+
+def settings_for(entity) -> HomeServicesSettings:
+    """The entity's declaration as printed on certificates (unsaved and empty when never set)."""
+    return HomeServicesSettings.objects.filter(entity=entity).first() or HomeServicesSettings(
+        entity=entity
+    )
+
+
+def save_settings(*, actor, entity, sap_number: str, signatory: str) -> HomeServicesSettings:
+    """An administrator of the entity sets what its certificates print (audited). Certificates
+    already made keep what they printed; regenerate a year to print the new values."""
+    require(actor, "homeservices.manage_settings", entity)
+    sap_number = "".join(sap_number.split()).upper()
+    if sap_number and not SAP_NUMBER.fullmatch(sap_number):
+        raise ValidationError(
+            {"sap_number": _("A declaration number is SAP followed by the 9 digits of the SIREN, "
+                             "e.g. SAP123456789.")}
+        )
+    with transaction.atomic():
+        current = settings_for(entity)
+        before = {"sap_number": current.sap_number, "signatory": current.signatory}
+        current.sap_number, current.signatory = sap_number, signatory.strip()
+        current.save()
+        record(
+            actor=actor,
+            action="homeservices.settings_changed",
+            obj=current,
+            message=gettext_noop("Home-services declaration of %(entity)s changed"),
+            params={"entity": entity.name},
+            entity=entity,
+            before=before,
+            after={"sap_number": current.sap_number, "signatory": current.signatory},
+        )
+    return current

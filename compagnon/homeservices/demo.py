@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from compagnon.fieldwork.models import Contract, ContractState, Visit, VisitState
 from compagnon.interventions.models import Sheet, SheetState, SheetTask
@@ -124,34 +125,37 @@ def _paid(document, on: datetime.date) -> None:
     account = BankAccount.objects.filter(entity=document.entity).first()
     if accountant is None or account is None:
         return
-    statement = BankStatement.objects.create(
-        account=account,
-        format="csv",
-        file="statements/demo-homeservices.csv",
-        filename="demo-homeservices.csv",
-        sha256="0" * 64,
-    )
-    amount = Decimal(document.payable)
-    t = BankTransaction.objects.create(
-        account=account,
-        statement=statement,
-        fingerprint=f"demo-hs-{document.pk}",
-        amount=amount,
-        booking_date=on,
-        remittance=document.number,
-        counterparty_name=document.client.name,
-    )
-    ledger.post_entry(
-        actor=None,
-        entity=document.entity,
-        journal_code="bank",
-        date=timezone.localdate(),
-        label=f"Bank {t.pk}",
-        source=t,
-        kind="bank",
-        lines=[
-            ledger.LineSpec(role="bank", debit=amount),
-            ledger.LineSpec(role="suspense", credit=amount),
-        ],
-    )
-    payments.allocate(actor=accountant.user, transaction=t, items=[(document, amount)])
+    # entry labels (bank, matching, contribution) in the words of the entity's books
+    with translation.override(document.entity.default_language or "fr"):
+        statement = BankStatement.objects.create(
+            account=account,
+            format="csv",
+            file="statements/demo-homeservices.csv",
+            filename="demo-homeservices.csv",
+            sha256="0" * 64,
+        )
+        amount = Decimal(document.payable)
+        t = BankTransaction.objects.create(
+            account=account,
+            statement=statement,
+            fingerprint=f"demo-hs-{document.pk}",
+            amount=amount,
+            booking_date=on,
+            remittance=document.number,
+            counterparty_name=document.client.name,
+        )
+        ledger.post_entry(
+            actor=None,
+            entity=document.entity,
+            journal_code="bank",
+            date=timezone.localdate(),
+            label=_("Bank statement %(statement)s, %(account)s")
+            % {"statement": statement.filename, "account": account.name},
+            source=t,
+            kind="bank",
+            lines=[
+                ledger.LineSpec(role="bank", debit=amount),
+                ledger.LineSpec(role="suspense", credit=amount),
+            ],
+        )
+        payments.allocate(actor=accountant.user, transaction=t, items=[(document, amount)])

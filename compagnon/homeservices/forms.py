@@ -76,3 +76,20 @@ class SurveyForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class SettingsForm(forms.Form):
+    """What the entity's tax certificates print about it (its home-services declaration)."""
+
+    sap_number = forms.CharField(
+        label=_("Home-services declaration number (SAP)"),
+        max_length=40,
+        required=False,
+        help_text=_("SAP followed by the 9 digits of the SIREN, e.g. SAP123456789."),
+    )
+    signatory = forms.CharField(
+        label=_("Signed by (name and role)"),
+        max_length=200,
+        required=False,
+        help_text=_("Printed under the date, e.g. Marie Dupont, managing director."),
+    )

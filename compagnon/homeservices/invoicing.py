@@ -462,8 +462,12 @@ def set_preference(*, actor, activity, send_automatically: bool) -> InvoicingPre
         obj=pref,
         activity=activity,
         entity=activity.entity,
-        message=gettext_noop("Prepared invoices: send automatically %(on)s"),
-        params={"on": str(send_automatically)},
+        message=(
+            gettext_noop("Prepared invoices: sent automatically the next day unless held")
+            if send_automatically
+            else gettext_noop("Prepared invoices: they wait for the member to send them")
+        ),
+        params={},
     )
     return pref
 

@@ -59,3 +59,11 @@ def keeps_books_of(user, entity) -> bool:
 
 
 rules.add_perm("homeservices.issue_certificates", keeps_books_of)
+
+
+@rules.predicate
+def administers(user, entity) -> bool:
+    return permissions._entity_id(entity) in permissions.scope_for(user).admin_entities
+
+
+rules.add_perm("homeservices.manage_settings", administers)

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("home-services/certificates/", views.certificate_list, name="homeservices-certificates"),
     path(
+        "home-services/declaration/<int:entity_id>/",
+        views.entity_settings,
+        name="homeservices-settings",
+    ),
+    path(
         "home-services/certificates/<int:pk>/pdf/",
         views.certificate_pdf,
         name="homeservices-certificate-pdf",

@@ -22,8 +22,8 @@ from compagnon.core.params import bool_param, int_param, paginate
 from compagnon.core.views_helpers import apply_errors, error_messages, run_action
 from compagnon.sales.models import Document
 
-from . import immediate, invoicing, rules, surveys
-from .forms import RegisterForm
+from . import certificates, immediate, invoicing, rules, surveys
+from .forms import RegisterForm, SettingsForm
 from .models import FieldInvoiceState, InvoicingPreference, UrssafClient
 
 
@@ -169,7 +169,59 @@ def certificate_list(request):
     if year:
         qs = qs.filter(year=year)
     return render(
-        request, "homeservices/certificates.html", {"page": paginate(request, qs, 50), "year": year}
+        request,
+        "homeservices/certificates.html",
+        {"page": paginate(request, qs, 50), "year": year, "declarations": _declarations(request)},
+    )
+
+
+def _declarations(request) -> list:
+    """For the entities the user administers: what their certificates print (one query)."""
+    from compagnon.organisation.models import Entity
+
+    admin = permissions.scope_for(request.user).admin_entities
+    if not admin:
+        return []
+    entities = Entity.objects.filter(pk__in=admin).select_related("home_services_settings")
+    out = []
+    for entity in entities.order_by("name"):
+        try:
+            declared = entity.home_services_settings
+        except Entity.home_services_settings.RelatedObjectDoesNotExist:
+            declared = None
+        out.append((entity, declared))
+    return out
+
+
+@login_required
+def entity_settings(request, entity_id):
+    """An administrator sets the declaration number and signatory printed on certificates."""
+    from compagnon.organisation.models import Entity
+
+    if entity_id not in permissions.scope_for(request.user).admin_entities:
+        raise Http404
+    entity = get_object_or_404(Entity, pk=entity_id)
+    current = certificates.settings_for(entity)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"sap_number": current.sap_number, "signatory": current.signatory},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                certificates.save_settings(actor=request.user, entity=entity, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: the next certificates print it."))
+                return redirect("homeservices-certificates")
+        status = 400
+    return render(
+        request,
+        "homeservices/settings.html",
+        {"entity": entity, "form": form},
+        status=status,
     )
 
 

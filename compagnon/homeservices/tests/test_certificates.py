@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from compagnon.accounts.models import Role
 from compagnon.core.tests.factories import OfficeFactory, api_token_for, staff
@@ -70,7 +71,9 @@ def test_the_run_makes_the_pdf_emails_the_link_and_is_idempotent(client, paid_ye
     assert (cert.year, cert.version, cert.amount_paid, cert.minutes) == (2025, 1, D("72.00"), 120)
     with cert.pdf.open("rb") as f:
         assert f.read(5) == b"%PDF-" and len(cert.pdf_sha256) == 64
-    html = certificates.render_html(cert.content)
+    with cert.pdf.open("rb") as f:
+        html = "".join(page.extract_text() for page in PdfReader(f).pages)  # the text of the PDF
+    html = " ".join(html.split())
     for needed in (
         "SAP123456789",
         activity.entity.company_number,
@@ -127,3 +130,73 @@ def test_the_member_and_accountants_see_certificates_other_members_do_not(client
         ]
         == "72.00"
     )
+
+
+def test_the_pdf_prints_names_as_typed_and_speaks_the_clients_language():
+    content = {
+        "language": "nl",
+        "year": 2025,
+        "date": "2026-01-15",
+        "date_display": "15 januari 2026",
+        "seller": {
+            "name": "Samen",
+            "legal_name": "Samen Werken CVBA",
+            "address": ["Rue Coenraets 72", "1060 Bruxelles"],
+            "siren": "0447029100",
+            "sap_number": "",
+            "activity": "Tuinen <Bloei> & co",
+            "signatory": "",
+        },
+        "client": {"name": "Jan & Els <Peeters>", "address": ["Kerkstraat 1", "9000 Gent"]},
+        "amount": "1234.50",
+        "hours": "12.50",
+        "workers": ["Ann Claes"],
+        "cesu": "0.00",
+    }
+    pdf = certificates.render_pdf(content)
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Jan & Els <Peeters>" in text and "Tuinen <Bloei> & co" in text
+    assert "1.234,50" in text  # Dutch separators
+    assert "Fiscaal attest thuisdiensten — jaar 2025" in text and "Werk uitgevoerd door: Ann Claes" in text
+
+
+def test_an_administrator_sets_what_the_certificates_print_and_others_cannot(client, paid_year):
+    member, activity, customer, contract, may, june = paid_year
+    entity = activity.entity
+    admin = staff(Role.ADMIN, entity)
+    client.force_login(member.user)
+    assert client.get(f"/home-services/declaration/{entity.pk}/").status_code == 404
+    client.force_login(admin)
+    page = client.get("/home-services/certificates/")
+    assert f"/home-services/declaration/{entity.pk}/" in page.content.decode()
+    bad = client.post(
+        f"/home-services/declaration/{entity.pk}/", {"sap_number": "123", "signatory": "Marie"}
+    )
+    assert bad.status_code == 400 and "SAP" in bad.content.decode()
+    assert 'value="Marie"' in bad.content.decode()  # what was typed is kept
+    client.post(
+        f"/home-services/declaration/{entity.pk}/",
+        {"sap_number": "sap 987 654 321", "signatory": "Marie Dupont, gérante"},
+    )
+    declared = HomeServicesSettings.objects.get(entity=entity)
+    assert (declared.sap_number, declared.signatory) == ("SAP987654321", "Marie Dupont, gérante")
+    certificates.issue_for_year(year=2025)
+    assert Certificate.objects.get().content["seller"]["sap_number"] == "SAP987654321"
+    # the API, same rules
+    member_api = f"Token {api_token_for(member.user)}"
+    admin_api = f"Token {api_token_for(admin)}"
+    url = f"/api/v1/home-services-declarations/{entity.pk}/"
+    assert client.get(url, HTTP_AUTHORIZATION=member_api).status_code == 404
+    answer = client.put(
+        url,
+        {"sap_number": "SAP111222333", "signatory": ""},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=admin_api,
+    )
+    assert answer.status_code == 200 and answer.json()["sap_number"] == "SAP111222333"
+    refused = client.put(
+        url, {"sap_number": "X", "signatory": ""}, content_type="application/json",
+        HTTP_AUTHORIZATION=admin_api,
+    )
+    assert refused.status_code == 400 and "sap_number" in str(refused.json())
