@@ -234,11 +234,11 @@ def _render(ids: list[int]) -> int:
     from django.db import connections
 
     from compagnon.homeservices import certificates
-    from compagnon.homeservices.models import Certificate
 
     connections.close_all()
-    for cert in Certificate.objects.filter(pk__in=ids).select_related("client"):
-        certificates.archive(cert)
+    step = certificates.TASK_BATCH  # as the January run's tasks
+    for start in range(0, len(ids), step):
+        certificates.archive_many(ids[start : start + step])
     connections.close_all()
     return len(ids)
 

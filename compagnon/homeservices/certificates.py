@@ -230,20 +230,45 @@ def render_pdf(content: dict) -> bytes:
 
 def archive(certificate: Certificate) -> Certificate:
     """Render and store the PDF once (idempotent); then email the client their link."""
+    return archive_many([certificate.pk])[0]
+
+
+def archive_many(ids) -> list[Certificate]:
+    """``archive`` for a batch (the January task's): the rows locked together, each PDF drawn and
+    stored, and each client's email queued (the task queue is in the database: queued and marked
+    in the same transaction, so sent once), then written back in one statement. A second run, or a
+    worker running the same batch at the same time, draws and queues nothing again."""
+    from compagnon.core.tasks import send_email
+
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
-        if not cert.pdf:
-            data = render_pdf(cert.content)
-            cert.pdf.save(
-                f"attestation-{cert.year}-{cert.client_id}-v{cert.version}.pdf",
-                ContentFile(data),
-                save=False,
-            )
-            cert.pdf_sha256 = hashlib.sha256(data).hexdigest()
-            cert.save(update_fields=["pdf", "pdf_sha256"])
-    if cert.emailed_at is None and cert.superseded_at is None:
-        email(cert)
-    return cert
+        certs = list(
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("client")
+            .filter(pk__in=ids)
+            .order_by("id")
+        )
+        changed, now = [], timezone.now()
+        for cert in certs:
+            dirty = False
+            if not cert.pdf:
+                data = render_pdf(cert.content)
+                cert.pdf.save(
+                    f"attestation-{cert.year}-{cert.client_id}-v{cert.version}.pdf",
+                    ContentFile(data),
+                    save=False,
+                )
+                cert.pdf_sha256 = hashlib.sha256(data).hexdigest()
+                dirty = True
+            if cert.emailed_at is None and cert.superseded_at is None:
+                message = _message(cert)
+                if message is not None:
+                    send_email.enqueue(**message)
+                    cert.emailed_at = now
+                    dirty = True
+            if dirty:
+                changed.append(cert)
+        Certificate.objects.bulk_update(changed, ["pdf", "pdf_sha256", "emailed_at"])
+    return certs
 
 
 def public_url(cert: Certificate) -> str:
@@ -252,12 +277,15 @@ def public_url(cert: Certificate) -> str:
 
 
 def email(cert: Certificate) -> bool:
-    """Email the client the link to their certificate (once)."""
-    from compagnon.core.tasks import send_email
+    """Queue the email with the link to the client's certificate (once)."""
+    return cert.emailed_at is None and archive(cert).emailed_at is not None
 
+
+def _message(cert: Certificate) -> dict | None:
+    """The email that gives the client the link; None when the client has no address."""
     client = cert.client
     if not client.email:
-        return False
+        return None
     with translation.override(cert.content.get("language") or "fr"):
         subject = _("Your tax certificate for home services, %(year)s") % {"year": cert.year}
         body = _(
@@ -269,13 +297,7 @@ def email(cert: Certificate) -> bool:
             "url": public_url(cert),
             "seller": cert.content["seller"]["activity"],
         }
-    # sent by the worker that rendered the PDF (the caller is a background task), marked once sent
-    send_email.call(to=[client.email], subject=subject, body=body)
-    return bool(
-        Certificate.objects.filter(pk=cert.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-    )
+    return {"to": [client.email], "subject": subject, "body": body}
 
 
 def _money(value) -> str:

@@ -37,15 +37,8 @@ def render_certificates(*, certificate_ids: list[int]) -> int:
     """Render, archive and email a batch of certificates (the January run enqueues one task per
     ``certificates.TASK_BATCH``: the worker processes share the batches)."""
     from . import certificates
-    from .models import Certificate
 
-    done = 0
-    for certificate in (
-        Certificate.objects.select_related("client").filter(pk__in=certificate_ids).order_by("id")
-    ):
-        certificates.archive(certificate)
-        done += 1
-    return done
+    return len(certificates.archive_many(certificate_ids))
 
 
 @task()
