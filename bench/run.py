@@ -26,6 +26,8 @@ e-invoices: generation and validation time per document.
                                      # (bench/fieldinvoicing.py; BENCH_FIELDINVOICING_QUICK=1)
     python -m bench taxcertificates  # tax certificates of 20,000 clients (bench/taxcertificates.py;
                                      # BENCH_TAXCERTIFICATES_QUICK=1); none of the three by default
+    python -m bench governance # an assembly of 10,000 voters: a vote cast, the count
+                               # (bench/governance.py; not part of the default run)
     python -m bench load       # the load bench: the production server under 50 and 150 members
                                # (not part of the default run; see bench/load/run.py)
 
@@ -80,7 +82,7 @@ def parse_args(argv):
         "suite",
         nargs="?",
         default="all",
-        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget", "payroll", "reports", "vatreturns", "fec", "fieldplanning", "fieldinvoicing", "taxcertificates"],
+        choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget", "payroll", "reports", "vatreturns", "fec", "fieldplanning", "fieldinvoicing", "taxcertificates", "governance"],
         help="what to measure (default: all; 'load' takes its own options: python -m bench load --help)",
     )
     parser.add_argument(
@@ -578,7 +580,8 @@ def run_field(args, name: str, title: str) -> int:
     return subprocess.run([sys.executable, "-m", f"bench.{name}"], env=env, cwd=ROOT, check=False).returncode
 
 
-FIELD = {
+FIELD = {  # and the other suites that run as a script of their own
+    "governance": "an assembly of 10,000 voters: casting a vote and counting",
     "fieldplanning": "a sector's proposed week against ten times the solver's time",
     "fieldinvoicing": "month-end home-services invoices against raw SQL",
     "taxcertificates": "the home-services tax certificates of a year",

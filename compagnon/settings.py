@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "compagnon.interventions",  # the day on site: arrival, sheets, photos, signature, stock
     "compagnon.planning",  # the proposed week of a sector (routing solver) and its acceptance
     "compagnon.homeservices",  # services à la personne: month-end invoices, URSSAF, tax certificates
+    "compagnon.governance",  # share register, general assemblies with verifiable votes, decisions
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -367,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         "EReportStateEnum": "compagnon.ereporting.models.ReportState",
         "ProposalStateEnum": "compagnon.planning.models.ProposalState",
         "ReadingStateEnum": "compagnon.ocr.models.JobState",
+        "VoteChoiceEnum": "compagnon.governance.models.Choice",
     },
 }
 

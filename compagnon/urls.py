@@ -37,6 +37,7 @@ api_v1 = [
     path("", include("compagnon.interventions.api_urls")),
     path("", include("compagnon.planning.api_urls")),
     path("", include("compagnon.homeservices.api_urls")),
+    path("", include("compagnon.governance.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -83,6 +84,7 @@ urlpatterns = [
     path("", include("compagnon.interventions.urls")),
     path("", include("compagnon.planning.urls")),
     path("", include("compagnon.homeservices.urls")),
+    path("", include("compagnon.governance.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

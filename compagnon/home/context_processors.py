@@ -48,6 +48,8 @@ def navigation(request):
         nav.append(("fieldwork", _("Field work"), reverse("fieldwork-index")))
     if scope.is_member:
         nav.append(("homeservices", _("Invoices to send"), reverse("homeservices-index")))
+    if scope.is_member or scope.is_admin or scope.is_accountant:
+        nav.append(("governance", _("Governing together"), reverse("governance-index")))
     if scope.entity_wide:
         nav.append(("bank", _("Bank"), reverse("bank-account-list")))
     if scope.is_accountant or scope.is_admin:

@@ -110,6 +110,23 @@ def member_pages(base_url=""):
         pages.append(Visit("statement", f"/activities/{a}/statements/{statement.pk}/"))
     pages.append(Visit("portal", _portal_path(user, sent_quote)))
     pages.extend(field_pages(user))
+    pages.extend(governance_pages(user))
+    return pages
+
+
+def governance_pages(user):
+    """Camille as an associate: her shares, the assemblies, the open vote, the decisions."""
+    from compagnon.governance.models import Assembly
+
+    entity = Member.objects.get(user=user).entity
+    pages = [
+        Visit("governance", "/governance/"),
+        Visit("assemblies", f"/governance/{entity.pk}/assemblies/"),
+        Visit("decisions", f"/governance/{entity.pk}/decisions/"),
+    ]
+    for assembly in Assembly.objects.filter(entity=entity).order_by("pk"):
+        pages.append(Visit(f"assembly-{assembly.pk}", f"/governance/assemblies/{assembly.pk}/"))
+        pages.append(Visit(f"verify-{assembly.pk}", f"/governance/assemblies/{assembly.pk}/verify/"))
     return pages
 
 
@@ -155,6 +172,7 @@ def advisor_pages():
 def accountant_pages():
     entity = Member.objects.get(user__email=MEMBER).entity
     return [
+        Visit("share-register", f"/governance/{entity.pk}/register/"),
         Visit("ledger", "/ledger/"),
         Visit("journal", f"/ledger/{entity.pk}/journal/"),
         Visit("figures", f"/ledger/{entity.pk}/figures/"),

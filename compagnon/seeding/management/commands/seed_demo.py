@@ -109,6 +109,9 @@ class Command(BaseCommand):
 
         seed_demo_prefinancing(activities)
         self._load_field_service()
+        from compagnon.governance.demo import seed_demo_governance
+
+        seed_demo_governance(list(Entity.objects.order_by("id")))  # shares and assemblies, before closing
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
