@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "compagnon.planning",  # the proposed week of a sector (routing solver) and its acceptance
     "compagnon.homeservices",  # services à la personne: month-end invoices, URSSAF, tax certificates
     "compagnon.governance",  # share register, general assemblies with verifiable votes, decisions
+    "compagnon.cooperation",  # skill barter between members, positions shared by several activities
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",

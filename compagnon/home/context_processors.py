@@ -48,6 +48,9 @@ def navigation(request):
         nav.append(("fieldwork", _("Field work"), reverse("fieldwork-index")))
     if scope.is_member:
         nav.append(("homeservices", _("Invoices to send"), reverse("homeservices-index")))
+    if scope.is_member or scope.is_admin or scope.is_advisor:
+        nav.append(("barter", _("Skill barter"), reverse("cooperation-barter")))
+        nav.append(("positions", _("Shared positions"), reverse("cooperation-positions")))
     if scope.is_member or scope.is_admin or scope.is_accountant:
         nav.append(("governance", _("Governing together"), reverse("governance-index")))
     if scope.entity_wide:

@@ -111,6 +111,7 @@ def member_pages(base_url=""):
     pages.append(Visit("portal", _portal_path(user, sent_quote)))
     pages.extend(field_pages(user))
     pages.extend(governance_pages(user))
+    pages.extend([Visit("barter", "/cooperation/barter/"), Visit("positions", "/cooperation/positions/")])
     return pages
 
 

@@ -112,6 +112,9 @@ class Command(BaseCommand):
         from compagnon.governance.demo import seed_demo_governance
 
         seed_demo_governance(list(Entity.objects.order_by("id")))  # shares and assemblies, before closing
+        from compagnon.cooperation.demo import seed_demo_cooperation
+
+        seed_demo_cooperation(list(Entity.objects.order_by("id")))  # barter; last month's shared position
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
