@@ -15,9 +15,6 @@ one resolution. Then:
   choice) and ``voting.close`` itself; baseline: the raw ``GROUP BY choice``.
 
 Budgets: a vote's p95 < 100 ms, the count < 5 s. Exit 1 when one is missed.
-
-Until ``compagnon.governance`` is in INSTALLED_APPS, the bench adds it in a settings module of its
-own (``compagnon.settings`` plus the app), so it runs before the wiring too.
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ import argparse
 import os
 import sys
 import time
-import types
 import uuid
 
 from bench.home import percentile
@@ -43,33 +39,10 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def _settings_module():
-    """compagnon.settings, with compagnon.governance before home and seeding when missing."""
-    import compagnon.settings as base
-
-    module = types.ModuleType("bench_governance_settings")
-    module.__dict__.update({k: v for k, v in vars(base).items() if k.isupper()})
-    apps = list(base.INSTALLED_APPS)
-    if "compagnon.governance" not in apps:
-        apps = [*apps[:-2], "compagnon.governance", *apps[-2:]]
-    module.INSTALLED_APPS = apps
-    sys.modules["bench_governance_settings"] = module
-    return "bench_governance_settings"
-
-
 def setup(url: str) -> None:
-    from bench.run import OUT, prepare_environment, reset_database
+    from bench.run import scratch_database
 
-    url = url or f"sqlite:///{OUT / 'governance.sqlite3'}"
-    reset_database(url)
-    prepare_environment(url)
-    os.environ["DJANGO_SETTINGS_MODULE"] = _settings_module()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    scratch_database(url, "governance")
 
 
 def write_register(n: int):

@@ -205,6 +205,21 @@ def prepare_environment(url: str) -> None:
     os.environ["MEDIA_ROOT"] = str(media)  # demo logos stay out of the developer's var/media
 
 
+def scratch_database(url: str, name: str) -> str:
+    """A bench script's own database, recreated and migrated, Django set up on it: ``url``, or
+    ``var/bench/<name>.sqlite3`` when empty. Returns the URL used."""
+    url = url or f"sqlite:///{OUT / (name + '.sqlite3')}"
+    reset_database(url)
+    prepare_environment(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
 # --- measuring -------------------------------------------------------------------------------------
 
 

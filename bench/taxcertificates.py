@@ -48,18 +48,9 @@ def parse_args(argv):
 
 
 def setup(url: str) -> str:
-    from bench.run import OUT, prepare_environment, reset_database
+    from bench.run import scratch_database
 
-    url = url or f"sqlite:///{OUT / 'taxcertificates.sqlite3'}"
-    reset_database(url)
-    prepare_environment(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    return scratch_database(url, "taxcertificates")
 
 
 def seed(n: int):
