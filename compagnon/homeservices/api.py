@@ -202,10 +202,10 @@ class DeclarationSerializer(serializers.Serializer):
     signatory = serializers.CharField(max_length=200, allow_blank=True)
 
 
-def _declaration(entity, declared) -> dict:
+def _declaration(declared) -> dict:
     return {
-        "entity": entity.pk,
-        "entity_name": entity.name,
+        "entity": declared.entity.pk,
+        "entity_name": declared.entity.name,
         "sap_number": declared.sap_number,
         "signatory": declared.signatory,
     }
@@ -227,20 +227,12 @@ class DeclarationViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: DeclarationSerializer(many=True)})
     def list(self, request):
-        from compagnon.organisation.models import Entity
-
-        admin = permissions.scope_for(request.user).admin_entities
-        return Response(
-            [
-                _declaration(entity, certificates.settings_for(entity))
-                for entity in Entity.objects.filter(pk__in=admin).order_by("name")
-            ]
-        )
+        return Response([_declaration(d) for d in certificates.declarations(request.user)])
 
     @extend_schema(responses={200: DeclarationSerializer})
     def retrieve(self, request, pk=None):
         entity = self._entity(pk)
-        return Response(_declaration(entity, certificates.settings_for(entity)))
+        return Response(_declaration(certificates.settings_for(entity)))
 
     @extend_schema(request=DeclarationSerializer, responses={200: DeclarationSerializer})
     def update(self, request, pk=None):
@@ -250,7 +242,7 @@ class DeclarationViewSet(viewsets.ViewSet):
         declared = certificates.save_settings(
             actor=request.user, entity=entity, **data.validated_data
         )
-        return Response(_declaration(entity, declared))
+        return Response(_declaration(declared))
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -313,6 +313,25 @@ def settings_for(entity) -> HomeServicesSettings:
     )
 
 
+def declarations(user) -> list[HomeServicesSettings]:
+    """What the certificates of each entity the user administers print, in one query (an unsaved,
+    empty declaration for an entity that never set one)."""
+    from compagnon import permissions
+    from compagnon.organisation.models import Entity
+
+    admin = permissions.scope_for(user).admin_entities
+    if not admin:
+        return []
+    entities = Entity.objects.filter(pk__in=admin).select_related("home_services_settings")
+    out = []
+    for entity in entities.order_by("name"):
+        try:
+            out.append(entity.home_services_settings)
+        except HomeServicesSettings.DoesNotExist:
+            out.append(HomeServicesSettings(entity=entity))
+    return out
+
+
 def save_settings(*, actor, entity, sap_number: str, signatory: str) -> HomeServicesSettings:
     """An administrator of the entity sets what its certificates print (audited). Certificates
     already made keep what they printed; regenerate a year to print the new values."""

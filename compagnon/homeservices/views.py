@@ -171,26 +171,9 @@ def certificate_list(request):
     return render(
         request,
         "homeservices/certificates.html",
-        {"page": paginate(request, qs, 50), "year": year, "declarations": _declarations(request)},
+        {"page": paginate(request, qs, 50), "year": year, "declarations": certificates.declarations(request.user)},
     )
 
-
-def _declarations(request) -> list:
-    """For the entities the user administers: what their certificates print (one query)."""
-    from compagnon.organisation.models import Entity
-
-    admin = permissions.scope_for(request.user).admin_entities
-    if not admin:
-        return []
-    entities = Entity.objects.filter(pk__in=admin).select_related("home_services_settings")
-    out = []
-    for entity in entities.order_by("name"):
-        try:
-            declared = entity.home_services_settings
-        except Entity.home_services_settings.RelatedObjectDoesNotExist:
-            declared = None
-        out.append((entity, declared))
-    return out
 
 
 @login_required
