@@ -276,11 +276,6 @@ def public_url(cert: Certificate) -> str:
     return base + reverse("homeservices-certificate-public", args=[cert.token])
 
 
-def email(cert: Certificate) -> bool:
-    """Queue the email with the link to the client's certificate (once)."""
-    return cert.emailed_at is None and archive(cert).emailed_at is not None
-
-
 def _message(cert: Certificate) -> dict | None:
     """The email that gives the client the link; None when the client has no address."""
     client = cert.client
