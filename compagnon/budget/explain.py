@@ -143,6 +143,8 @@ def _lines(b, period, fmt) -> list[Line]:
     return out
 
 
+BREAKDOWNS_UP_TO = 3  # budgets shown with their breakdown on one page; more: compact_html
+
 _PK = 2147483647  # stands for the pk in a reversed URL
 
 
@@ -152,9 +154,10 @@ def _urls(name: str, pks) -> dict[int, str]:
     return {pk: pattern.replace(str(_PK), str(pk)) for pk in pks}
 
 
-def figures(budgets) -> list[dict]:
-    """What ``budget/_figure.html`` shows for each budget: its lines in words, the available
-    amount formatted once, and its links."""
+def figures(budgets, *, with_lines: bool = True) -> list[dict]:
+    """What ``budget/_figure.html`` shows for each budget: its lines in words (unless
+    ``with_lines`` is false: the compact list of :func:`compact_html` shows only the amount), the
+    available amount formatted once, and its links."""
     fmt = amount_formatter()
     pks = [b.activity.pk for b in budgets]
     budget_urls, accounts_urls = _urls("activity-budget", pks), _urls("activity-accounts", pks)
@@ -167,7 +170,7 @@ def figures(budgets) -> list[dict]:
         out.append(
             {
                 "budget": b,
-                "lines": lines(b, periods[key], fmt),
+                "lines": lines(b, periods[key], fmt) if with_lines else [],
                 "available": fmt(b.available),
                 "budget_url": budget_urls[b.activity.pk],
                 "accounts_url": accounts_urls[b.activity.pk],
@@ -222,3 +225,26 @@ def figures_html(items, *, show_name=False, open=False, page=False) -> str:
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - each part went through format_html
+
+
+def compact_html(items) -> str:
+    """Many activities (the home of a member with more than :data:`BREAKDOWNS_UP_TO`): one row
+    per activity, its name and what is available, each a link to the activity's budget page
+    where the breakdown is explained. Fifty folded breakdowns would be a long page on a phone
+    (about 60 KB) and cost a third of the home page's time (decision 0038)."""
+    rows = format_html_join(
+        "",
+        '<li><a href="{}"><span>{}</span><span class="available{}">{}\u00a0€</span></a></li>',
+        (
+            (item["budget_url"], item["budget"].activity.name,
+             " negative" if item["budget"].available < 0 else "", item["available"])
+            for item in items
+        ),
+    )
+    return format_html(
+        '<div class="budget-compact">\n  <p class="budget-compact-title">{}</p>\n'
+        '  <ul class="budget-rows">{}</ul>\n  <p class="muted">{}</p>\n</div>',
+        _("Available to pay myself, per activity"),
+        rows,
+        _("Tap an activity to see how its amount is worked out."),
+    )

@@ -25,6 +25,8 @@ def budgets_of(activities):
     from .. import explain, selectors
 
     budgets = selectors.budgets_of(activities)
+    if len(budgets) > explain.BREAKDOWNS_UP_TO:  # one row each, the breakdown on its budget page
+        return {"compact": explain.compact_html(explain.figures(budgets, with_lines=False))}
     return {"budgets": explain.figures(budgets), "show_name": len(budgets) > 1}
 
 

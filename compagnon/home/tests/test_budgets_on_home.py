@@ -52,3 +52,30 @@ def test_the_budgets_read_neither_the_activities_nor_their_entity_again(client):
     assert from_table.count("organisation_entity") <= 1  # the member's, with the member
     assert from_table.count("members_activity") == 0  # the memberships bring their activity
     assert from_table.count("ledger_monthtotal") == 2  # the year's figures, then the budgets
+
+
+def test_many_activities_show_one_row_each_linking_to_the_breakdown(client):
+    """Beyond three activities the home lists what is available in each, one tappable row per
+    activity; the breakdown is on the activity's budget page, not repeated fifty times."""
+    member, activities = settled_member(activities=4)
+    post_sale(activities[0], net=D("1000"), date=TODAY)
+    post_payment(activities[0], amount=D("600"), date=TODAY)
+    body, _queries = home(client, member.user)
+    fmt = amount_formatter()
+    assert 'class="budget-figure"' not in body and "Cashed revenue" not in body
+    for activity in activities:
+        expected = fmt(budget_selectors.compute(activity).available)
+        row = re.search(
+            rf'<li><a href="/activities/{activity.pk}/budget/"><span>{re.escape(activity.name)}</span>'
+            r'<span class="available[^"]*">([^<]*)\u00a0€</span></a></li>',
+            body,
+        )
+        assert row and row.group(1) == expected, activity.name
+    response = client.get(f"/activities/{activities[0].pk}/budget/")
+    assert "Cashed revenue" in response.content.decode()  # the breakdown, one tap away
+
+
+def test_up_to_three_activities_keep_the_breakdown_on_the_home(client):
+    member, _activities = settled_member(activities=3)
+    body, _queries = home(client, member.user)
+    assert body.count('class="budget-figure"') == 3 and "Cashed revenue" in body
