@@ -190,6 +190,13 @@ class Document(models.Model):
             models.Index(fields=["-created_at", "-id"], name="sales_doc_newest_first"),
             # what is due and overdue: money pages, matching, the daily collections run
             models.Index(fields=["entity", "payment_state", "due_date"], name="sales_doc_open_by_due"),
+            # what clients still owe, per activity (the member's home and money pages): only the
+            # open invoices, a fraction of an activity's documents (home at 10,000: 8 -> 2.5 ms)
+            models.Index(
+                fields=["activity", "due_date"],
+                name="sales_doc_owed_by_activity",
+                condition=models.Q(state="issued", payment_state__in=["awaiting", "partial"]),
+            ),
         ]
 
     def __str__(self):
