@@ -1,7 +1,9 @@
 """Demo data: per entity, the categories of associates, shares for its demo members (some fully
 paid, some partly), last year's assembly closed with its results, and this year's assembly with its
-vote open on one resolution. Everything goes through the services, acted by the entity's
-administrator; texts are written in the entity's language."""
+vote open on one resolution; rules for sharing the surplus tied to last year's approval of the
+accounts, and the allocation of last year's result simulated (when that year made a profit).
+Everything goes through the services, acted by the entity's administrator; texts are written in
+the entity's language."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from compagnon.accounts.models import Role, RoleAssignment
 from compagnon.ledger.services import current_lock
 from compagnon.members.models import Member, MemberStatus
 
-from . import register, voting
-from .models import Choice, Majority
+from . import register, surplus, voting
+from .models import Choice, DistributionRules, Majority, Resolution, WorkerSplit
 
 
 def _admin(entity):
@@ -30,11 +32,40 @@ def seed_demo_governance(entities) -> list:
     today = timezone.localdate()
     for entity in entities:
         admin = _admin(entity)
-        if admin is None or entity.associates.exists():
+        if admin is None:
             continue
         with translation.override(entity.default_language):
-            created += _seed_entity(entity, admin, today)
+            if not entity.associates.exists():
+                created += _seed_entity(entity, admin, today)
+            if not DistributionRules.objects.filter(entity=entity).exists():
+                _seed_surplus(entity, admin, today)
     return created
+
+
+def _seed_surplus(entity, admin, today):
+    """Rules voted with last year's accounts, and last year's result simulated (not posted)."""
+    voted = (
+        Resolution.objects.filter(assembly__entity=entity, adopted=True)
+        .order_by("-assembly__held_at", "number")
+        .first()
+    )
+    rules = surplus.save_rules(
+        actor=admin,
+        entity=entity,
+        resolution=voted,
+        name=_("Statutory allocation"),
+        legal_reserve=Decimal("15"),
+        legal_reserve_until_capital=True,
+        statutory_reserve=Decimal("40"),
+        worker_share=Decimal("40"),
+        min_worker_share=Decimal("25") if entity.jurisdiction == "FR" else Decimal("0"),
+        share_interest=Decimal("2"),
+        share_interest_cap=Decimal("6"),
+        interest_within_shares=True,
+        worker_split=WorkerSplit.SALARY,
+    )
+    if surplus.year_result(entity, today.year - 1) > 0:
+        surplus.simulate(actor=admin, entity=entity, year=today.year - 1, rules=rules)
 
 
 def _seed_entity(entity, admin, today):

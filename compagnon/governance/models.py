@@ -395,3 +395,11 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"{self.resolution}: {self.choice}"
+
+
+from .surplus_models import (  # noqa: E402,F401  (models of surplus sharing, same app)
+    AllocationState,
+    DistributionRules,
+    SurplusAllocation,
+    WorkerSplit,
+)

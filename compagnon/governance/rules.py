@@ -6,6 +6,10 @@
 * ``governance.view_assembly`` (obj: entity or assembly) — the members of the entity and its
   administrators and accountants; nobody else (404).
 * ``governance.manage_assembly`` — the entity's administrators.
+* ``governance.manage_surplus`` (obj: entity or allocation) — the entity's administrators:
+  distribution rules, simulating and posting the allocation of a year's result.
+* ``governance.view_transparency`` (obj: entity) — the members of the entity and its
+  administrators and accountants (aggregated figures only).
 * ``governance.take_part`` (obj: assembly) — members of the entity; whether they hold shares on
   the assembly's date is checked by the voting services (a query, not a rule).
 """
@@ -72,3 +76,5 @@ rules.add_perm("governance.view_associate", keeps_register | is_own_associate)
 rules.add_perm("governance.view_assembly", sees_assemblies)
 rules.add_perm("governance.manage_assembly", runs_assemblies)
 rules.add_perm("governance.take_part", member_of)
+rules.add_perm("governance.manage_surplus", runs_assemblies)
+rules.add_perm("governance.view_transparency", sees_assemblies)

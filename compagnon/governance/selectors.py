@@ -16,9 +16,11 @@ from .models import (
     Assembly,
     AssemblyState,
     Associate,
+    DistributionRules,
     Proxy,
     Resolution,
     ShareMovement,
+    SurplusAllocation,
 )
 from .rules import assembly_entity_ids, register_entity_ids
 
@@ -136,3 +138,36 @@ def proxies_for(assembly, associate) -> dict:
     given = Proxy.objects.filter(assembly=assembly, giver=associate).select_related("holder__member__user").first()
     held = list(Proxy.objects.filter(assembly=assembly, holder=associate).select_related("giver__member__user"))
     return {"given": given, "held": held}
+
+
+# --- surplus sharing (the entity's administrators) ----------------------------------------------
+
+
+def surplus_entities(user) -> QuerySet[Entity]:
+    return permissions.entities(user).filter(pk__in=permissions.scope_for(user).admin_entities).order_by("name")
+
+
+def distribution_rules(user, entity) -> QuerySet[DistributionRules]:
+    return DistributionRules.objects.filter(
+        entity=entity, entity_id__in=permissions.scope_for(user).admin_entities
+    ).select_related("resolution__assembly")
+
+
+def allocations(user, entity=None) -> QuerySet[SurplusAllocation]:
+    qs = SurplusAllocation.objects.filter(entity_id__in=permissions.scope_for(user).admin_entities)
+    if entity is not None:
+        qs = qs.filter(entity=entity)
+    return qs.select_related("entity", "rules__resolution__assembly", "entry__journal").order_by("-year", "-id")
+
+
+def allocation(user, pk) -> SurplusAllocation:
+    return allocations(user).get(pk=pk)
+
+
+def transparency_entity(user, pk) -> Entity:
+    """The entity of the transparency page: its members, administrators and accountants."""
+    return assembly_entity(user, pk)
+
+
+def recent_decisions(user, entity, limit: int = 3) -> list[Assembly]:
+    return list(decisions(user, entity)[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_assembly
+from . import views, views_assembly, views_surplus
 
 urlpatterns = [
     path("governance/", views.index, name="governance-index"),
@@ -30,4 +30,10 @@ urlpatterns = [
     path("governance/assemblies/<int:pk>/verify/", views_assembly.verify, name="governance-verify"),
     path("governance/assemblies/<int:pk>/minutes.pdf", views_assembly.minutes, name="governance-minutes"),
     path("governance/documents/<int:pk>/", views_assembly.document, name="governance-document"),
+    path("governance/<int:entity_pk>/transparency/", views_surplus.transparency_page, name="governance-transparency"),
+    path("governance/<int:entity_pk>/surplus/", views_surplus.surplus_page, name="governance-surplus"),
+    path("governance/<int:entity_pk>/surplus/rules/", views_surplus.rules_view, name="governance-surplus-rules"),
+    path("governance/<int:entity_pk>/surplus/simulate/", views_surplus.simulate_view, name="governance-surplus-simulate"),
+    path("governance/allocations/<int:pk>/", views_surplus.allocation_page, name="governance-allocation"),
+    path("governance/allocations/<int:pk>/post/", views_surplus.post_view, name="governance-allocation-post"),
 ]

@@ -40,6 +40,7 @@ def index(request):
             "assemblies": list(selectors.assemblies(request.user)[:20]),
             "register_entities": list(selectors.register_entities(request.user)),
             "assembly_entities": list(selectors.assembly_entities(request.user)),
+            "surplus_entities": list(selectors.surplus_entities(request.user)),
         },
     )
 
