@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "compagnon.homeservices",  # services à la personne: month-end invoices, URSSAF, tax certificates
     "compagnon.governance",  # share register, general assemblies with verifiable votes, decisions
     "compagnon.cooperation",  # skill barter between members, positions shared by several activities
+    "compagnon.subcontracting",  # internal subcontracting between activities: internal invoices, liaison accounts
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",

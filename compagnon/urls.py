@@ -39,6 +39,7 @@ api_v1 = [
     path("", include("compagnon.homeservices.api_urls")),
     path("", include("compagnon.governance.api_urls")),
     path("", include("compagnon.cooperation.api_urls")),
+    path("", include("compagnon.subcontracting.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -87,6 +88,7 @@ urlpatterns = [
     path("", include("compagnon.homeservices.urls")),
     path("", include("compagnon.governance.urls")),
     path("", include("compagnon.cooperation.urls")),
+    path("", include("compagnon.subcontracting.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

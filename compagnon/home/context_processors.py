@@ -51,6 +51,7 @@ def navigation(request):
     if scope.is_member or scope.is_admin or scope.is_advisor:
         nav.append(("barter", _("Skill barter"), reverse("cooperation-barter")))
         nav.append(("positions", _("Shared positions"), reverse("cooperation-positions")))
+        nav.append(("subcontracting", _("Subcontracting"), reverse("subcontracting-list")))
     if scope.is_member or scope.is_admin or scope.is_accountant:
         nav.append(("governance", _("Governing together"), reverse("governance-index")))
     if scope.entity_wide:

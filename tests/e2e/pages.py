@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from playwright.sync_api import expect
 
 from compagnon.members.models import Activity, Member
@@ -112,6 +113,22 @@ def member_pages(base_url=""):
     pages.extend(field_pages(user))
     pages.extend(governance_pages(user))
     pages.extend([Visit("barter", "/cooperation/barter/"), Visit("positions", "/cooperation/positions/")])
+    pages.extend(working_together_pages(user))
+    return pages
+
+
+def working_together_pages(user):
+    """Camille's internal subcontracting (the list, and a subcontract with its internal invoice
+    when the demo gave her one)."""
+    from compagnon.subcontracting.models import Subcontract
+
+    member = Member.objects.get(user=user)
+    pages = [Visit("subcontracting", "/subcontracting/"), Visit("subcontracting-new", "/subcontracting/new/")]
+    mine = Subcontract.objects.filter(
+        models.Q(ordering__memberships__member=member) | models.Q(provider__memberships__member=member)
+    ).order_by("pk").first()
+    if mine is not None:
+        pages.append(Visit("subcontract", f"/subcontracting/{mine.pk}/"))
     return pages
 
 
@@ -124,6 +141,7 @@ def governance_pages(user):
         Visit("governance", "/governance/"),
         Visit("assemblies", f"/governance/{entity.pk}/assemblies/"),
         Visit("decisions", f"/governance/{entity.pk}/decisions/"),
+        Visit("transparency", f"/governance/{entity.pk}/transparency/"),
     ]
     for assembly in Assembly.objects.filter(entity=entity).order_by("pk"):
         pages.append(Visit(f"assembly-{assembly.pk}", f"/governance/assemblies/{assembly.pk}/"))

@@ -115,6 +115,9 @@ class Command(BaseCommand):
         from compagnon.cooperation.demo import seed_demo_cooperation
 
         seed_demo_cooperation(list(Entity.objects.order_by("id")))  # barter; last month's shared position
+        from compagnon.subcontracting.demo import seed_demo_subcontracting
+
+        seed_demo_subcontracting(list(Entity.objects.order_by("id")))  # one subcontract, invoiced and settled
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
