@@ -104,12 +104,14 @@ def my_memberships(user) -> list[ActivityMembership]:
     scope = permissions.scope_for(user)
     if not scope.is_member:
         return []
-    return list(
+    memberships = list(
         ActivityMembership.objects.filter(member_id=scope.member_id)
         .select_related("activity__trade")
         .annotate(colleagues=Count("activity__memberships"))
         .order_by("activity__status", "activity__name")
     )
+    permissions.remember_memberships(user, memberships)  # all of them: not read again this request
+    return memberships
 
 
 def history(user, *, member=None, activity=None, limit: int = 20) -> list[AuditEvent]:

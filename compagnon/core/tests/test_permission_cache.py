@@ -98,3 +98,34 @@ def test_a_membership_added_meanwhile_counts_for_the_same_user_object():
     MembershipFactory(activity=activity, member=colleague, role=ActivityRole.CONTRIBUTOR)
     assert user.has_perm("members.work_in_activity", activity)
     assert not user.has_perm("members.change_activity", activity)  # a contributor, not the holder
+
+
+def test_a_member_s_scoped_queries_name_their_activities_and_follow_a_membership_change():
+    """A member (and nothing else) is scoped by the list of their activities, read once per request,
+    not by a subquery on the memberships: and a membership added or removed counts at once."""
+    from compagnon.members.models import Activity, ActivityMembership
+    from compagnon.sales.models import Document
+
+    member, activity = member_with_activity()
+    colleague, theirs = member_with_activity(member.office)
+    mine = draft(member, activity, ClientFactory(activity=activity))
+    other = draft(colleague, theirs, ClientFactory(activity=theirs))
+    user = member.user
+    scoped = permissions.scoped_by_activity(user, Document.objects.all())
+    assert "members_activitymembership" not in str(scoped.query)
+    assert list(scoped) == [mine]
+    joined = MembershipFactory(activity=theirs, member=member, role=ActivityRole.CONTRIBUTOR)
+    assert set(permissions.scoped_by_activity(user, Document.objects.all())) == {mine, other}
+    assert set(permissions.activities(user)) == {activity, theirs}
+    ActivityMembership.objects.filter(pk=joined.pk).delete()
+    assert list(permissions.scoped_by_activity(user, Document.objects.all())) == [mine]
+    assert list(permissions.activities(user)) == [activity]
+    assert Activity.objects.count() == 2
+
+
+def test_a_member_who_is_also_staff_keeps_the_reach_of_their_role():
+    member, activity = member_with_activity()
+    _colleague, theirs = member_with_activity(member.office)
+    RoleFactory(user=member.user, role=Role.ADMIN, office=None, entity=member.entity)
+    user = type(member.user).objects.get(pk=member.user.pk)
+    assert set(permissions.activities(user)) == {activity, theirs}
