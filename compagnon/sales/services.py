@@ -208,7 +208,8 @@ def _clean_lines(lines: list[dict], rules) -> list[DocumentLine]:
     return out
 
 
-def _save_lines(document, lines: list[dict], rules=None) -> None:
+def _write_lines(document, lines: list[dict], rules=None):
+    """Replace the document's lines; returns their totals (not stored yet)."""
     rules = rules or jurisdictions.get(document.entity.jurisdiction)
     objects = _clean_lines(lines, rules)
     document.lines.all().delete()
@@ -219,6 +220,11 @@ def _save_lines(document, lines: list[dict], rules=None) -> None:
         if line.kind == LineKind.ITEM:
             line.net_amount = next(nets)
     DocumentLine.objects.bulk_create(objects)
+    return totals
+
+
+def _save_lines(document, lines: list[dict], rules=None) -> None:
+    totals = _write_lines(document, lines, rules)
     _refuse_negative(document, totals)
     _store_totals(document, totals)
 
@@ -264,28 +270,22 @@ def _refuse_negative(document, totals) -> None:
         ) % {"prepaid": _amount(totals.prepaid), "total": _amount(totals.tax_inclusive)}})
 
 
+TOTAL_FIELDS = ["line_total", "allowance_total", "charge_total", "tax_exclusive", "tax_total", "tax_inclusive",
+                "prepaid", "payable"]
+
+
+def _set_totals(document, totals) -> None:
+    for name in TOTAL_FIELDS:
+        setattr(document, name, getattr(totals, name))
+
+
 def _store_totals(document, totals) -> None:
-    document.line_total = totals.line_total
-    document.allowance_total = totals.allowance_total
-    document.charge_total = totals.charge_total
-    document.tax_exclusive = totals.tax_exclusive
-    document.tax_total = totals.tax_total
-    document.tax_inclusive = totals.tax_inclusive
-    document.prepaid = totals.prepaid
-    document.payable = totals.payable
-    document.save(
-        update_fields=[
-            "line_total",
-            "allowance_total",
-            "charge_total",
-            "tax_exclusive",
-            "tax_total",
-            "tax_inclusive",
-            "prepaid",
-            "payable",
-            "updated_at",
-        ]
-    )
+    _set_totals(document, totals)
+    document.save(update_fields=[*TOTAL_FIELDS, "updated_at"])
+    _store_vat(document, totals)
+
+
+def _store_vat(document, totals) -> None:
     document.vat_breakdown.all().delete()
     VatBreakdown.objects.bulk_create(
         [
@@ -325,13 +325,12 @@ def _save_draft(*, actor, document: Document, lines: list[dict] | None = None, *
     # keys exist and re-running the unique and check constraints through the database was 8 of the
     # autosave's queries. The discount range is also the field's validators; the database enforces all.
     document.full_clean(exclude=_NOT_DRAFT_FIELDS, validate_constraints=False)
+    # the fields typed and the totals they make in one UPDATE (was two on every autosave)
+    totals = _write_lines(document, lines) if lines is not None else document.compute_totals()
+    _refuse_negative(document, totals)
+    _set_totals(document, totals)
     document.save()
-    if lines is not None:
-        _save_lines(document, lines)
-    else:
-        totals = document.compute_totals()
-        _refuse_negative(document, totals)
-        _store_totals(document, totals)
+    _store_vat(document, totals)
     return document
 
 

@@ -78,6 +78,9 @@ def test_the_autosave_reads_the_document_once_before_saving_and_not_again(client
                       if q["sql"].startswith('SELECT "sales_document"."id"')]
     # one read within the member's scope, one under lock in the service: nothing after the save
     assert len(document_reads) == 2, document_reads
+    # what was typed and the totals it makes are written together, in one UPDATE
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "sales_document"')]
+    assert len(updates) == 1, updates
     body = client.post(url, editor_data(rows, title="Spring"), **HTMX).content.decode()
     assert "Saved at" in body and 'id="net-k24"' in body and "80.00" in body
     quote.refresh_from_db()
