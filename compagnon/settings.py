@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "compagnon.governance",  # share register, general assemblies with verifiable votes, decisions
     "compagnon.cooperation",  # skill barter between members, positions shared by several activities
     "compagnon.subcontracting",  # internal subcontracting between activities: internal invoices, liaison accounts
+    "compagnon.buying",  # buying together: supplier terms and ratings, group purchases split to activities
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -359,6 +360,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "compagnon.members.models.MemberStatus",
+        "GroupPurchaseStateEnum": "compagnon.buying.models.GroupState",
         "ActivityStatusEnum": "compagnon.members.models.ActivityStatus",
         "LanguageEnum": "compagnon.organisation.models.LANGUAGE_CHOICES",
         "VatCategoryEnum": "compagnon.sales.models.VAT_CATEGORY_CHOICES",

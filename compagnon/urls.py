@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("compagnon.governance.api_urls")),
     path("", include("compagnon.cooperation.api_urls")),
     path("", include("compagnon.subcontracting.api_urls")),
+    path("", include("compagnon.buying.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -89,6 +90,7 @@ urlpatterns = [
     path("", include("compagnon.governance.urls")),
     path("", include("compagnon.cooperation.urls")),
     path("", include("compagnon.subcontracting.urls")),
+    path("", include("compagnon.buying.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

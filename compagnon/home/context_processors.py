@@ -52,6 +52,8 @@ def navigation(request):
         nav.append(("barter", _("Skill barter"), reverse("cooperation-barter")))
         nav.append(("positions", _("Shared positions"), reverse("cooperation-positions")))
         nav.append(("subcontracting", _("Subcontracting"), reverse("subcontracting-list")))
+    if scope.member_active or scope.is_admin or scope.is_advisor or scope.is_accountant:
+        nav.append(("buying", _("Buying together"), reverse("buying-groups")))
     if scope.is_member or scope.is_admin or scope.is_accountant:
         nav.append(("governance", _("Governing together"), reverse("governance-index")))
     if scope.entity_wide:

@@ -123,7 +123,14 @@ def working_together_pages(user):
     from compagnon.subcontracting.models import Subcontract
 
     member = Member.objects.get(user=user)
-    pages = [Visit("subcontracting", "/subcontracting/"), Visit("subcontracting-new", "/subcontracting/new/")]
+    from compagnon.buying.models import GroupPurchase
+
+    pages = [Visit("subcontracting", "/subcontracting/"), Visit("subcontracting-new", "/subcontracting/new/"),
+             Visit("buying", "/buying/"), Visit("buying-suppliers", "/buying/suppliers/"),
+             Visit("buying-new", "/buying/new/")]
+    group = GroupPurchase.objects.filter(entity=member.entity).order_by("pk").first()
+    if group is not None:
+        pages.append(Visit("group-purchase", f"/buying/{group.pk}/"))
     mine = Subcontract.objects.filter(
         models.Q(ordering__memberships__member=member) | models.Q(provider__memberships__member=member)
     ).order_by("pk").first()

@@ -118,6 +118,9 @@ class Command(BaseCommand):
         from compagnon.subcontracting.demo import seed_demo_subcontracting
 
         seed_demo_subcontracting(list(Entity.objects.order_by("id")))  # one subcontract, invoiced and settled
+        from compagnon.buying.demo import seed_demo_buying
+
+        seed_demo_buying(list(Entity.objects.order_by("id")))  # supplier terms, ratings, open group purchases
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
