@@ -66,7 +66,8 @@ class AuditEvent(models.Model):
     @staticmethod
     def _translate(value):
         if isinstance(value, dict) and "date" in value:
-            return date_format(datetime.date.fromisoformat(value["date"]), "SHORT_DATE_FORMAT")
+            # events recorded before moments were stored as their day may hold a full timestamp
+            return date_format(datetime.datetime.fromisoformat(value["date"]).date(), "SHORT_DATE_FORMAT")
         if isinstance(value, dict) and "msgid" in value:
             if value.get("context"):
                 return pgettext(value["context"], value["msgid"])

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from .models import AuditEvent
@@ -19,6 +20,10 @@ def _changes(before: dict | None, after: dict | None) -> dict:
 def _param(value):
     """Plain values are kept; lazy translations keep their msgid and dates their ISO form, so each
     reader gets their own language and date format."""
+    if isinstance(value, datetime.datetime):  # a moment is recorded by its local day
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return {"date": value.date().isoformat()}
     if isinstance(value, datetime.date):
         return {"date": value.isoformat()}
     if isinstance(value, Promise):

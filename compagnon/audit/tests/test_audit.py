@@ -69,3 +69,20 @@ def test_status_words_in_the_history_follow_the_readers_language(client):
     client.force_login(member.user)
     page = client.get("/history/").content.decode()
     assert "« candidat·e » à « sous contrat » le 01/02/2026" in page.replace("\xa0", " ")
+
+
+def test_a_moment_in_an_event_reads_as_its_local_day():
+    """A service may hand a datetime where a day is meant: it is kept as the local day, and events
+    stored earlier with a full timestamp still read (they broke the history pages)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from compagnon.audit.models import AuditEvent
+    from compagnon.audit.services import _param
+
+    late_evening = timezone.make_aware(datetime.datetime(2027, 1, 6, 23, 30), timezone.get_current_timezone())
+    assert _param(late_evening) == {"date": "2027-01-06"}
+    assert _param(datetime.date(2027, 1, 6)) == {"date": "2027-01-06"}
+    old = AuditEvent(message="until %(date)s", params={"date": {"date": "2027-01-06T00:00:00+01:00"}})
+    assert old.text == "until 01/06/2027"
