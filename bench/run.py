@@ -28,6 +28,8 @@ e-invoices: generation and validation time per document.
                                      # BENCH_TAXCERTIFICATES_QUICK=1); none of the three by default
     python -m bench governance # an assembly of 10,000 voters: a vote cast, the count
                                # (bench/governance.py; not part of the default run)
+    python -m bench jobs       # declaring a job in one request among thousands of members
+                               # (bench/jobs.py; not part of the default run)
     python -m bench load       # the load bench: the production server under 50 and 150 members
                                # (not part of the default run; see bench/load/run.py)
 
@@ -597,6 +599,7 @@ def run_field(args, name: str, title: str) -> int:
 
 FIELD = {  # and the other suites that run as a script of their own
     "governance": "an assembly of 10,000 voters: casting a vote and counting",
+    "jobs": "declaring a job in one request, every step it triggers included",
     "fieldplanning": "a sector's proposed week against ten times the solver's time",
     "fieldinvoicing": "month-end home-services invoices against raw SQL",
     "taxcertificates": "the home-services tax certificates of a year",

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "compagnon.cooperation",  # skill barter between members, positions shared by several activities
     "compagnon.subcontracting",  # internal subcontracting between activities: internal invoices, liaison accounts
     "compagnon.buying",  # buying together: supplier terms and ratings, group purchases split to activities
+    "compagnon.jobs",  # declare a job in one action: its steps, the job page gathering everything, hand-over
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",

@@ -41,6 +41,7 @@ api_v1 = [
     path("", include("compagnon.cooperation.api_urls")),
     path("", include("compagnon.subcontracting.api_urls")),
     path("", include("compagnon.buying.api_urls")),
+    path("", include("compagnon.jobs.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -91,6 +92,7 @@ urlpatterns = [
     path("", include("compagnon.cooperation.urls")),
     path("", include("compagnon.subcontracting.urls")),
     path("", include("compagnon.buying.urls")),
+    path("", include("compagnon.jobs.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

@@ -42,6 +42,10 @@ def navigation(request):
         nav.append(("exports", _("Exports"), reverse("exports-index")))
     if scope.is_member or scope.is_staff_role:
         nav.append(("clients", _("Clients"), reverse("client-list")))
+    if scope.member_active:
+        nav.append(("jobs", _("Jobs"), reverse("jobs-list")))
+    if scope.is_advisor or scope.is_admin:
+        nav.append(("jobs-check", _("Jobs to check"), reverse("jobs-check")))
     if scope.is_member:
         nav.append(("today", _("Today's visits"), reverse("interventions-today")))
     if scope.is_member or scope.is_staff_role:

@@ -131,6 +131,12 @@ def working_together_pages(user):
     group = GroupPurchase.objects.filter(entity=member.entity).order_by("pk").first()
     if group is not None:
         pages.append(Visit("group-purchase", f"/buying/{group.pk}/"))
+    from compagnon.jobs.models import Job
+
+    pages += [Visit("jobs", "/jobs/"), Visit("jobs-new", "/jobs/new/"), Visit("jobs-offers", "/jobs/offers/")]
+    job = Job.objects.filter(member=member).order_by("pk").first()
+    if job is not None:
+        pages.append(Visit("job", f"/jobs/{job.pk}/"))
     mine = Subcontract.objects.filter(
         models.Q(ordering__memberships__member=member) | models.Q(provider__memberships__member=member)
     ).order_by("pk").first()
@@ -192,6 +198,7 @@ def advisor_pages():
         Visit("members", "/members/"),
         Visit("member", f"/members/{member.pk}/"),
         Visit("advisor-home", "/home/"),
+        Visit("jobs-check", "/jobs/check/"),
     ]
 
 

@@ -121,6 +121,9 @@ class Command(BaseCommand):
         from compagnon.buying.demo import seed_demo_buying
 
         seed_demo_buying(list(Entity.objects.order_by("id")))  # supplier terms, ratings, open group purchases
+        from compagnon.jobs.demo import seed_demo_jobs
+
+        seed_demo_jobs(list(Entity.objects.order_by("id")))  # declared jobs with their checklists, an offer
         from compagnon.lettering.demo import seed_demo_lettering
 
         entities = list(Entity.objects.order_by("id"))
