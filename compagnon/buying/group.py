@@ -95,7 +95,7 @@ def open_group(*, actor, supplier: Supplier, title: str, description: str, unit:
         unit_price=unit_price, deadline=deadline, minimum_quantity=minimum_quantity, opened_by=actor)
     record(actor=actor, action="buying.group_opened", obj=g, entity=g.entity,
            message=gettext_noop("Group purchase %(title)s opened with %(supplier)s until %(date)s"),
-           params={"title": g.title, "supplier": supplier.name, "date": deadline.isoformat()})
+           params={"title": g.title, "supplier": supplier.name, "date": deadline})
     return g
 
 

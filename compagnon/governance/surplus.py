@@ -36,7 +36,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -469,7 +468,7 @@ def post(*, actor, allocation: SurplusAllocation, date: datetime.date | None = N
         obj=allocation,
         entity=entity,
         message=gettext_noop("Allocation of the result of %(year)s posted on %(date)s"),
-        params={"year": allocation.year, "date": date_format(date, "SHORT_DATE_FORMAT")},
+        params={"year": allocation.year, "date": date},
         after={p: str(getattr(allocation, p)) for p in SurplusAllocation.PARTS},
     )
     return allocation
