@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "compagnon.members.models.MemberStatus",
         "GroupPurchaseStateEnum": "compagnon.buying.models.GroupState",
+        "JobDocumentKindEnum": "compagnon.jobs.models.DocumentChoice",
         "ActivityStatusEnum": "compagnon.members.models.ActivityStatus",
         "LanguageEnum": "compagnon.organisation.models.LANGUAGE_CHOICES",
         "VatCategoryEnum": "compagnon.sales.models.VAT_CATEGORY_CHOICES",

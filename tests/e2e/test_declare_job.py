@@ -54,3 +54,4 @@ def test_a_member_declares_a_job_in_one_form_and_sees_the_checklist(browser, liv
     page.wait_for_selector("#checklist > li[data-step=document][data-state=done]")
     assert JobStep.objects.get(job=job, kind="document").state == "done"
     assert not problems, problems
+    context.close()  # before the live server stops: no request of this page left in flight
