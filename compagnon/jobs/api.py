@@ -81,6 +81,11 @@ class DeclareSerializer(serializers.Serializer):
     colleagues = serializers.ListField(child=serializers.IntegerField(), required=False)
     document_kind = serializers.ChoiceField(choices=DocumentChoice.choices, required=False, default="quote")
     wants_prefinancing = serializers.BooleanField(required=False, default=False)
+    client_key = serializers.UUIDField(
+        required=False, allow_null=True, default=None,
+        help_text="Your own key for this declaration: sent again with the same key, it returns the job "
+                  "already declared (200) instead of declaring another.",
+    )
 
 
 class OfferSerializer(serializers.ModelSerializer):
@@ -137,7 +142,7 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(tags=TAG, request=DeclareSerializer, responses={201: JobDetailSerializer})
+    @extend_schema(tags=TAG, request=DeclareSerializer, responses={201: JobDetailSerializer, 200: JobDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(DeclareSerializer, request)
         activity = selectors.declarable_activities(request.user).filter(pk=data.pop("activity")).first()
@@ -154,7 +159,9 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if len(colleagues) != len(set(wanted)):
             raise ValidationError({"colleagues": _("Colleagues are members working in the same activity.")})
         job = services.declare_job(actor=request.user, activity=activity, client=client, colleagues=colleagues, **data)
-        return Response(JobDetailSerializer(selectors.job(request.user, job.pk)).data, status=status.HTTP_201_CREATED)
+        again = getattr(job, "already_declared", False)
+        return Response(JobDetailSerializer(selectors.job(request.user, job.pk)).data,
+                        status=status.HTTP_200_OK if again else status.HTTP_201_CREATED)
 
 
 class StepViewSet(viewsets.GenericViewSet):

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +7,7 @@ from compagnon.clients.models import Client
 from compagnon.core.formatting import money
 from compagnon.members.models import Activity, Member, Trade
 
-from .models import DocumentChoice, FeeKind
+from .models import DocumentChoice, FeeKind, JobSettings
 
 
 class DateInput(forms.DateInput):
@@ -43,9 +45,13 @@ class DeclareForm(forms.Form):
         label=_("Document"), choices=DocumentChoice.choices, initial=DocumentChoice.QUOTE, widget=forms.RadioSelect,
     )
     wants_prefinancing = forms.BooleanField(label=_("Ask for prefinancing"), required=False)
+    # made once when the form is shown: sent twice, the form declares one job
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, activities, clients, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["client_key"].initial = uuid.uuid4()
         self.fields["activity"].queryset = activities
         self.fields["client"].queryset = clients
         self.fields["colleagues"].queryset = colleagues
@@ -107,3 +113,16 @@ class TakeForm(forms.Form):
     def __init__(self, *args, activities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = activities
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = JobSettings
+        fields = ["registration_automatic_from", "short_engagement_days"]
+
+    def clean_short_engagement_days(self):
+        days = self.cleaned_data["short_engagement_days"]
+        if days is not None and not 1 <= days <= 60:
+            raise forms.ValidationError(_("A short engagement lasts from 1 to 60 days."))
+        return days
+

@@ -104,12 +104,17 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("declared on"), auto_now_add=True)
+    # the form's own key: the same form sent twice (a double tap, a resend after a lost network)
+    # declares one job (services.declare_job)
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
         ordering = ["-starts_on", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["created_by", "client_key"], condition=Q(client_key__isnull=False),
+                                    name="jobs_job_declared_once"),
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="jobs_job_ends_after_start"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="jobs_job_amount_positive"),
         ]

@@ -6,7 +6,9 @@
 * ``jobs.validate`` (obj: job) — the advisors of the office of the job's member, and the entity's
   administrators: validate the steps waiting for an advisor;
 * ``jobs.take_offer`` (obj: offer) — an active member of the offer's entity other than the one
-  who offered it.
+  who offered it;
+* ``jobs.change_settings`` (obj: entity) — the entity's administrators: when registrations are
+  automatic, how short an engagement declares its days one by one.
 Who SEES a job: whoever sees its activity (``permissions.activities``): its members, the advisors
 of its members' offices, the entity's staff (``selectors.jobs``).
 """
@@ -30,6 +32,11 @@ def advises_job(user, job) -> bool:
 
 
 @rules.predicate
+def administers_entity(user, entity) -> bool:
+    return entity is not None and entity.pk in scope_for(user).admin_entities
+
+
+@rules.predicate
 def may_take(user, offer) -> bool:
     s = scope_for(user)
     return (
@@ -42,3 +49,4 @@ rules.add_perm("jobs.declare", is_activity_worker)
 rules.add_perm("jobs.act", works_in_job)
 rules.add_perm("jobs.validate", advises_job)
 rules.add_perm("jobs.take_offer", may_take)
+rules.add_perm("jobs.change_settings", administers_entity)

@@ -131,13 +131,14 @@ class Thread:
     time_entries: int = 0
     expenses: Decimal = ZERO
     expense_count: int = 0
+    subcontracted: Decimal = ZERO  # internal invoices of colleagues' activities for the job's documents
     visits: list = field(default_factory=list)
     offers: list = field(default_factory=list)
     fees: list = field(default_factory=list)
 
     @property
     def margin(self) -> Decimal:
-        return self.invoiced - self.expenses
+        return self.invoiced - self.expenses - self.subcontracted
 
     @property
     def hours(self) -> Decimal:
@@ -180,9 +181,28 @@ def thread(job: Job) -> Thread:
                                  day__gte=job.starts_on, day__lte=job.ends_on)
             .exclude(state=VisitState.CANCELLED).order_by("day", "id")[:20]
         )
+    t.subcontracted = _subcontracted(job, [d.pk for d in t.documents])
     t.offers = list(job.offers.select_related("taken_by__user", "trade").order_by("-created_at"))
     t.fees = list(job.fees.select_related("payer", "payee").order_by("-id"))
     return t
+
+
+def _subcontracted(job: Job, document_ids: list[int]) -> Decimal:
+    """What colleagues' activities invoiced the job's activity internally for the job's documents
+    (compagnon.subcontracting), their internal credit notes deducted: a cost of the job."""
+    from compagnon.subcontracting.models import InternalInvoice, InvoiceKind
+
+    if not document_ids:
+        return ZERO
+    rows = (
+        InternalInvoice.objects.filter(subcontract__ordering_id=job.activity_id)
+        .filter(Q(client_invoice_id__in=document_ids) | Q(subcontract__client_document_id__in=document_ids))
+        .values("kind").annotate(total=Sum("amount")).order_by()
+    )
+    total = ZERO
+    for row in rows:
+        total += -row["total"] if row["kind"] == InvoiceKind.CREDIT_NOTE else row["total"]
+    return total
 
 
 def models_count():

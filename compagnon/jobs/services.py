@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -18,7 +18,7 @@ from compagnon.members.models import ActivityStatus, Member, MemberStatus
 
 from . import rules as _rules  # noqa: F401 - registers jobs.*
 from . import steps
-from .models import Job, JobDocument, JobStep, StepKind, StepState, WaitingFor
+from .models import Job, JobDocument, JobSettings, JobStep, StepKind, StepState, WaitingFor
 
 MAX_DAYS = 366
 
@@ -63,25 +63,39 @@ def check_job(*, activity, client, client_name, client_email, description, amoun
 def declare_job(
     *, actor, activity, description: str, amount: Decimal, starts_on, ends_on, client=None, client_name: str = "",
     client_email: str = "", client_is_company: bool = False, street: str = "", postcode: str = "", city: str = "",
-    colleagues=(), document_kind: str = "quote", wants_prefinancing: bool = False,
+    colleagues=(), document_kind: str = "quote", wants_prefinancing: bool = False, client_key=None,
 ) -> Job:
     """Save the job and run its steps: each step that cannot be done is recorded with why, the
-    others go on."""
+    others go on. ``client_key`` (the form's own key): the same declaration sent again returns the
+    job it made, with ``already_declared`` set, and makes nothing more."""
     require(actor, "jobs.declare", activity)
+    if client_key is not None:
+        done = Job.objects.filter(created_by=actor, client_key=client_key).first()
+        if done is not None:
+            done.already_declared = True
+            return done
     member = _member_of(actor)
     if activity.status == ActivityStatus.CLOSED:
         raise ValidationError({"activity": _("This activity is closed: it takes no new jobs.")})
     colleagues = list(colleagues)
     check_job(activity=activity, client=client, client_name=client_name, client_email=client_email,
               description=description, amount=amount, starts_on=starts_on, ends_on=ends_on, colleagues=colleagues)
-    job = Job.objects.create(
-        entity=activity.entity, activity=activity, member=member, client=client,
-        client_name=(client.name if client else client_name.strip())[:200],
-        client_email=(client.email if client else client_email.strip()), client_is_company=client_is_company,
-        description=" ".join(description.split())[:300], amount=amount, starts_on=starts_on, ends_on=ends_on,
-        street=street.strip(), postcode=postcode.strip(), city=city.strip(), document_kind=document_kind,
-        wants_prefinancing=wants_prefinancing, created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # the same key sent twice at once: the second finds the first
+            job = Job.objects.create(
+                entity=activity.entity, activity=activity, member=member, client=client,
+                client_name=(client.name if client else client_name.strip())[:200],
+                client_email=(client.email if client else client_email.strip()), client_is_company=client_is_company,
+                description=" ".join(description.split())[:300], amount=amount, starts_on=starts_on, ends_on=ends_on,
+                street=street.strip(), postcode=postcode.strip(), city=city.strip(), document_kind=document_kind,
+                wants_prefinancing=wants_prefinancing, created_by=actor, client_key=client_key,
+            )
+    except IntegrityError:
+        done = Job.objects.filter(created_by=actor, client_key=client_key).first() if client_key else None
+        if done is None:
+            raise
+        done.already_declared = True
+        return done
     job.entity, job.activity, job.member = activity.entity, activity, member
     if colleagues:
         job.colleagues.set(colleagues)
@@ -171,3 +185,23 @@ def step_of(job: Job, kind: str) -> JobStep | None:
 
 
 __all__ = ["declare_job", "hold_step", "ok_step", "validate_step", "link_document", "StepKind"]
+
+
+@transaction.atomic
+def save_settings(*, actor, entity, registration_automatic_from: str, short_engagement_days: int) -> JobSettings:
+    """An administrator sets when registrations are automatic and what a short engagement is."""
+    require(actor, "jobs.change_settings", entity)
+    current = JobSettings.objects.select_for_update(of=("self",)).filter(entity=entity).first()
+    current = current or JobSettings(entity=entity)
+    before = {"registration_automatic_from": current.registration_automatic_from,
+              "short_engagement_days": current.short_engagement_days}
+    current.registration_automatic_from = registration_automatic_from
+    current.short_engagement_days = short_engagement_days
+    current.full_clean(exclude=["entity"])
+    current.save()
+    record(actor=actor, action="jobs.settings_changed", obj=current, entity=entity,
+           message=gettext_noop("Job registration settings changed"), before=before,
+           after={"registration_automatic_from": current.registration_automatic_from,
+                  "short_engagement_days": current.short_engagement_days})
+    return current
+

@@ -6,6 +6,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs-list"),
     path("jobs/new/", views.job_new, name="jobs-new"),
     path("jobs/check/", views.check_queue, name="jobs-check"),
+    path("jobs/settings/<int:entity_pk>/", views.settings_page, name="jobs-settings"),
     path("jobs/offers/", views.offer_list, name="jobs-offers"),
     path("jobs/offers/<int:pk>/take/", views.offer_take, name="jobs-offer-take"),
     path("jobs/offers/<int:pk>/withdraw/", views.offer_withdraw, name="jobs-offer-withdraw"),

@@ -19,7 +19,7 @@ from compagnon.core.params import paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import handover, selectors, services, steps
-from .forms import DeclareForm, LinkForm, OfferForm, TakeForm
+from .forms import DeclareForm, LinkForm, OfferForm, SettingsForm, TakeForm
 from .models import StepState, WaitingFor
 
 
@@ -57,7 +57,10 @@ def job_new(request):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Job declared: here is where each step stands."))
+                if getattr(job, "already_declared", False):
+                    messages.info(request, _("This job was already declared: here it is."))
+                else:
+                    messages.success(request, _("Job declared: here is where each step stands."))
                 return redirect("jobs-detail", job.pk)
         return render(request, "jobs/new.html", {"form": form}, status=400)
     return render(request, "jobs/new.html", {"form": _declare_form(request)})
@@ -108,7 +111,30 @@ def check_queue(request):
     if not (s.advisor_offices or s.admin_entities):
         raise Http404
     page = paginate(request, selectors.queue(request.user), 50)
-    return render(request, "jobs/queue.html", {"page": page, "rows": _rows(page.object_list)})
+    return render(request, "jobs/queue.html", {
+        "page": page, "rows": _rows(page.object_list),
+        "settings_entities": permissions.entities(request.user).filter(pk__in=s.admin_entities).order_by("name"),
+    })
+
+
+@login_required
+def settings_page(request, entity_pk):
+    """The entity's administrators: when registrations are automatic, what a short engagement is."""
+    entity = get_or_404(lambda u, k: permissions.entities(u).get(pk=k), request.user, entity_pk)
+    if not request.user.has_perm("jobs.change_settings", entity):
+        raise Http404
+    current = steps.settings_for(entity)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_settings(actor=request.user, entity=entity, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("jobs-settings", entity.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "jobs/settings.html", {"entity": entity, "form": form}, status=status)
 
 
 # --- offers ---------------------------------------------------------------------------------------

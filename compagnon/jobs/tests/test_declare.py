@@ -120,3 +120,88 @@ def test_the_declare_form_creates_the_job_in_one_post_with_few_queries(client, d
     assert list(job.colleagues.all()) == [w.colleague]
     page = client.get(reverse("jobs-detail", args=[job.pk]))
     assert page.status_code == 200 and b"checklist" in page.content
+
+
+def test_the_same_form_sent_twice_declares_one_job(client):
+    """A double tap, or the phone sending again after a lost network: the form carries its own key,
+    and the second send lands on the job the first one declared."""
+    import re
+
+    w = world()
+    client.force_login(w.member.user)
+    page = client.get(reverse("jobs-new")).content.decode()
+    key = re.search(r'name="client_key" value="([0-9a-f-]{36})"', page).group(1)
+    data = {"activity": w.activity.pk, "client": w.client.pk, "description": "Repaint the kitchen",
+            "amount": "1200", "starts_on": day(10).isoformat(), "ends_on": day(12).isoformat(),
+            "street": "4 rue des Lilas", "postcode": "44000", "city": "Nantes", "document_kind": "quote",
+            "client_key": key}
+    first = client.post(reverse("jobs-new"), data)
+    again = client.post(reverse("jobs-new"), data, follow=True)
+    job = Job.objects.get()
+    assert first["Location"] == reverse("jobs-detail", args=[job.pk])
+    assert again.redirect_chain[-1][0] == reverse("jobs-detail", args=[job.pk])
+    assert b"already declared" in again.content
+    assert Document.objects.filter(job_links__job=job).count() == 1  # one quote drafted, not two
+    other = client.get(reverse("jobs-new")).content.decode()
+    assert key not in other  # each new form its own key
+
+
+def test_the_api_declares_once_per_key():
+    import uuid
+
+    from rest_framework.test import APIClient
+
+    w = world()
+    api = APIClient()
+    api.force_authenticate(w.member.user)
+    body = {"activity": w.activity.pk, "client": w.client.pk, "description": "Repaint the kitchen", "amount": "1200",
+            "starts_on": day(10).isoformat(), "ends_on": day(12).isoformat(), "street": "4 rue des Lilas",
+            "postcode": "44000", "city": "Nantes", "client_key": str(uuid.uuid4())}
+    first = api.post("/api/v1/jobs/jobs/", body, format="json")
+    again = api.post("/api/v1/jobs/jobs/", body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and Job.objects.count() == 1
+    fresh = api.post("/api/v1/jobs/jobs/", {**body, "client_key": str(uuid.uuid4())}, format="json")
+    assert fresh.status_code == 201 and Job.objects.count() == 2
+
+
+def test_the_entity_s_administrator_sets_when_registrations_are_automatic(client):
+    w = world(maturity="developing")
+    url = reverse("jobs-settings", args=[w.entity.pk])
+    for outsider in (w.member.user, w.advisor):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(w.admin)
+    assert b"jobs/settings" in client.get(reverse("jobs-check")).content  # reached from the queue
+    bad = client.post(url, {"registration_automatic_from": "developing", "short_engagement_days": "0"})
+    assert bad.status_code == 400 and "short_engagement_days" in bad.context["form"].errors
+    assert not JobSettings.objects.exists()
+    saved = client.post(url, {"registration_automatic_from": "developing", "short_engagement_days": "3"})
+    assert saved.status_code == 302
+    assert JobSettings.objects.get(entity=w.entity).short_engagement_days == 3
+    job = declare(w)  # a developing member: registered at once now
+    assert JobStep.objects.get(job=job, kind="insurance").state == StepState.DONE
+
+
+def test_work_subcontracted_to_a_colleague_counts_against_the_job_s_margin():
+    """A colleague's activity works on the job and invoices it internally (subcontracting): the job
+    page's margin deducts it."""
+    from compagnon.jobs import selectors
+    from compagnon.sales import services as sales
+    from compagnon.sales.tests.factories import draft
+    from compagnon.subcontracting import services as subcontracting
+
+    w = world()
+    job = declare(w)
+    invoice = draft(w.member, w.activity, w.client, kind=Kind.INVOICE, lines=[
+        {"description": "Repaint the kitchen", "quantity": D("1"), "unit": "C62", "unit_price": D("1200"),
+         "vat_category": "S", "vat_rate": D("20")}])
+    services.link_document(actor=w.member.user, job=job, document=invoice)
+    asked = subcontracting.ask(actor=w.member.user, ordering=w.activity, provider=w.taker_activity,
+                               description="Sanding the doors", amount=D("300"), client_document=invoice)
+    subcontracting.accept(actor=w.taker.user, subcontract=asked)
+    assert selectors.thread(job).subcontracted == D("0")  # nothing invoiced internally yet
+    sales.issue_document(actor=w.member.user, document=invoice)
+    t = selectors.thread(job)
+    assert t.invoiced == D("1200.00") and t.subcontracted == D("300.00")
+    assert t.margin == D("900.00") - t.expenses
