@@ -10,6 +10,7 @@ as separate services instead (deploy/systemd/).
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +29,9 @@ def commands() -> dict[str, list[str]]:
             str(ROOT / "deploy" / "gunicorn.conf.py"),
             "compagnon.wsgi",
         ],
-        "worker": [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload"],
+        # below the web processes (nice 10): on a shared machine a member's page comes before a PDF
+        "worker": [*(["nice", "-n", "10"] if shutil.which("nice") else []),
+                   sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload"],
     }
 
 
