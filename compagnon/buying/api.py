@@ -19,6 +19,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compagnon.core.api import valid_data
 from compagnon.core.params import choice_param, id_param, text_param
 from compagnon.members.models import Activity
 from compagnon.purchases.models import Supplier
@@ -145,12 +146,6 @@ class BuyingInvoiceInSerializer(serializers.Serializer):
     invoice = serializers.IntegerField()
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
 SUPPLIER_PARAMS = [OpenApiParameter("q", str, description="Part of the name or city."),
                    OpenApiParameter("category", str), OpenApiParameter("entity", int)]
 
@@ -178,14 +173,14 @@ class SupplierViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["put"])
     def terms(self, request, pk=None):
         s = self.get_object()
-        data = _valid(BuyingTermsSerializer, request)
+        data = valid_data(BuyingTermsSerializer, request)
         return Response(BuyingTermsSerializer(services.save_terms(actor=request.user, supplier=s, **data)).data)
 
     @extend_schema(tags=TAG, request=BuyingRatingInSerializer, responses=BuyingRatingSerializer)
     @action(detail=True, methods=["post"])
     def rating(self, request, pk=None):
         s = self.get_object()
-        data = _valid(BuyingRatingInSerializer, request)
+        data = valid_data(BuyingRatingInSerializer, request)
         return Response(BuyingRatingSerializer(services.rate(actor=request.user, supplier=s, **data)).data)
 
 
@@ -198,7 +193,7 @@ class RatingViewSet(viewsets.GenericViewSet):
     @extend_schema(tags=TAG, request=BuyingHideInSerializer, responses=BuyingRatingSerializer)
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
-        data = _valid(BuyingHideInSerializer, request)
+        data = valid_data(BuyingHideInSerializer, request)
         return Response(BuyingRatingSerializer(services.set_hidden(actor=request.user, rating=self.get_object(),
                                                              hidden=data["hidden"])).data)
 
@@ -232,7 +227,7 @@ class GroupViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(tags=TAG, request=BuyingGroupInSerializer, responses={201: BuyingGroupDetailSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(BuyingGroupInSerializer, request)
+        data = valid_data(BuyingGroupInSerializer, request)
         supplier = selectors.suppliers(request.user).filter(pk=data.pop("supplier")).first()
         if supplier is None:
             raise Http404
@@ -243,7 +238,7 @@ class GroupViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def join(self, request, pk=None):
         g = self.get_object()
-        data = _valid(BuyingJoinInSerializer, request)
+        data = valid_data(BuyingJoinInSerializer, request)
         groups.join(actor=request.user, group=g, activity=self._activity(g, data["activity"]),
                     quantity=data["quantity"])
         return Response(self._detail(g))
@@ -252,7 +247,7 @@ class GroupViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         g = self.get_object()
-        data = _valid(BuyingLeaveInSerializer, request)
+        data = valid_data(BuyingLeaveInSerializer, request)
         groups.leave(actor=request.user, group=g, activity=self._activity(g, data["activity"]))
         return Response(self._detail(g))
 
@@ -272,7 +267,7 @@ class GroupViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def invoice(self, request, pk=None):
         g = self.get_object()
-        data = _valid(BuyingInvoiceInSerializer, request)
+        data = valid_data(BuyingInvoiceInSerializer, request)
         from compagnon.core.services import require
 
         require(request.user, "buying.manage_group", g)

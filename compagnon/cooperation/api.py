@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compagnon.core.api import valid_data
 from compagnon.core.params import id_param
 from compagnon.core.services import require
 from compagnon.members.models import Activity
@@ -112,29 +113,16 @@ class PositionChargeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
+@extend_schema(tags=TAG)
 class ExchangeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BarterExchangeSerializer
 
     def get_queryset(self):
         return selectors.exchanges(self.request.user).order_by("-date", "-id")
 
-    @extend_schema(tags=TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(tags=TAG, request=BarterExchangeInSerializer, responses={201: BarterExchangeSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(BarterExchangeInSerializer, request)
+        data = valid_data(BarterExchangeInSerializer, request)
         me = selectors.own_member(request.user)
         require(request.user, "cooperation.record_exchange")
         receiver = colleagues(me).filter(pk=data.pop("receiver")).first() if me else None
@@ -176,6 +164,7 @@ class TotalsViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(BarterBalanceSerializer(selectors.with_balances(list(page)), many=True).data)
 
 
+@extend_schema(tags=TAG)
 class PositionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SharedPositionSerializer
 
@@ -184,17 +173,9 @@ class PositionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         entity = id_param(self.request, "entity")
         return qs.filter(entity_id=entity) if entity else qs
 
-    @extend_schema(tags=TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(tags=TAG, request=SharedPositionInSerializer, responses={201: SharedPositionSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(SharedPositionInSerializer, request)
+        data = valid_data(SharedPositionInSerializer, request)
         entity = selectors.manageable_entities(request.user).filter(pk=data.pop("entity")).first()
         if entity is None:
             raise Http404
@@ -215,14 +196,14 @@ class PositionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=TAG, request=PositionCostInSerializer, responses=SharedPositionSerializer)
     @action(detail=True, methods=["post"])
     def cost(self, request, pk=None):
-        data = _valid(PositionCostInSerializer, request)
+        data = valid_data(PositionCostInSerializer, request)
         p = positions.set_monthly_cost(actor=request.user, position=self.get_object(), **data)
         return Response(SharedPositionSerializer(self.get_queryset().get(pk=p.pk)).data)
 
     @extend_schema(tags=TAG, request=PositionEndInSerializer, responses=SharedPositionSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        data = _valid(PositionEndInSerializer, request)
+        data = valid_data(PositionEndInSerializer, request)
         p = positions.end_position(actor=request.user, position=self.get_object(), ended_on=data.get("ended_on"))
         return Response(SharedPositionSerializer(self.get_queryset().get(pk=p.pk)).data)
 

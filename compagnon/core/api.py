@@ -124,3 +124,11 @@ def document_error_responses(result, generator, request, public):
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(code, {"description": description, "content": ref})
     return result
+
+
+def valid_data(serializer_class, request) -> dict:
+    """The validated data of ``request.data`` read by ``serializer_class`` (a 400 naming each field
+    otherwise): the body of an action that is not the viewset's own serializer."""
+    s = serializer_class(data=request.data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compagnon.core.api import valid_data
 from compagnon.core.params import id_param
 from compagnon.core.services import require
 
@@ -124,12 +125,6 @@ class ProxyOutSerializer(serializers.Serializer):
     holder = serializers.IntegerField(source="holder_id")
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
 class MySharesView(APIView):
     @extend_schema(tags=["governance"], responses=HoldingSerializer)
     def get(self, request):
@@ -180,7 +175,7 @@ class MovementViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(tags=["governance"], request=ShareMovementInSerializer, responses={201: ShareMovementSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(ShareMovementInSerializer, request)
+        data = valid_data(ShareMovementInSerializer, request)
         associate = selectors.visible_associates(request.user).filter(pk=data["associate"]).first()
         if associate is None:
             raise Http404
@@ -209,7 +204,7 @@ class AssemblyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=["governance"], request=ProxyInSerializer, responses={201: ProxyOutSerializer})
     @action(detail=True, methods=["post"])
     def proxy(self, request, pk=None):
-        data = _valid(ProxyInSerializer, request)
+        data = valid_data(ProxyInSerializer, request)
         proxy = voting.give_proxy(actor=request.user, assembly=self.get_object(), **data)
         return Response(ProxyOutSerializer(proxy).data, status=status.HTTP_201_CREATED)
 
@@ -217,7 +212,7 @@ class AssemblyViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):
         assembly = self.get_object()
-        data = _valid(VoteInSerializer, request)
+        data = valid_data(VoteInSerializer, request)
         resolution = Resolution.objects.filter(assembly=assembly, pk=data["resolution"]).select_related("assembly__entity").first()
         if resolution is None:
             raise ValidationError({"resolution": _("This assembly has no such resolution.")})
@@ -232,7 +227,7 @@ class AssemblyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=["governance"], request=VerifyInSerializer, responses=VerifyOutSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        data = _valid(VerifyInSerializer, request)
+        data = valid_data(VerifyInSerializer, request)
         ballot = voting.verify_receipt(actor=request.user, assembly=self.get_object(), receipt=data["receipt"])
         return Response(
             {

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compagnon.core.api import valid_data
 from compagnon.core.params import id_param
 from compagnon.core.services import require
 
@@ -102,12 +103,6 @@ class PostInSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="Date of the entry: after the end of the year, not in the future.")
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
 def _admin_entity(request, pk):
     try:
         entity = selectors.assembly_entity(request.user, pk)
@@ -133,7 +128,7 @@ class RulesViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
     @extend_schema(tags=["governance"], request=RulesInSerializer, responses={201: RulesSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(RulesInSerializer, request)
+        data = valid_data(RulesInSerializer, request)
         entity = _admin_entity(request, data.pop("entity"))
         resolution = None
         if data.get("resolution"):
@@ -164,7 +159,7 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=["governance"], request=SimulateInSerializer, responses={201: AllocationSerializer})
     @action(detail=False, methods=["post"])
     def simulate(self, request):
-        data = _valid(SimulateInSerializer, request)
+        data = valid_data(SimulateInSerializer, request)
         entity = _admin_entity(request, data["entity"])
         rules = None
         if data.get("rules"):
@@ -178,7 +173,7 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="post", url_name="post")
     def post_allocation(self, request, pk=None):
         allocation = self.get_object()
-        data = _valid(PostInSerializer, request)
+        data = valid_data(PostInSerializer, request)
         allocation = surplus.post(actor=request.user, allocation=allocation, date=data["date"])
         return Response(AllocationSerializer(allocation).data)
 

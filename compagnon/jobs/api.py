@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from compagnon.clients.models import Client
+from compagnon.core.api import valid_data
 from compagnon.members.models import Member, Trade
 
 from . import handover, selectors, services, steps
@@ -118,12 +119,7 @@ class TakeInSerializer(serializers.Serializer):
     activity = serializers.IntegerField(help_text="One of the caller's activities.")
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
+@extend_schema(tags=TAG)
 class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return JobDetailSerializer if self.action == "retrieve" else JobSerializer
@@ -134,17 +130,9 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.prefetch_related("steps")
         return qs
 
-    @extend_schema(tags=TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(tags=TAG, request=DeclareSerializer, responses={201: JobDetailSerializer, 200: JobDetailSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(DeclareSerializer, request)
+        data = valid_data(DeclareSerializer, request)
         activity = selectors.declarable_activities(request.user).filter(pk=data.pop("activity")).first()
         if activity is None:
             raise ValidationError({"activity": _("Choose one of your open activities.")})
@@ -189,6 +177,7 @@ class StepViewSet(viewsets.GenericViewSet):
         return self._do(services.validate_step)
 
 
+@extend_schema(tags=TAG)
 class OfferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OfferSerializer
 
@@ -198,19 +187,11 @@ class OfferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.visible_offers(self.request.user).select_related("job", "offered_by__user").order_by(
             "-created_at", "-id")
 
-    @extend_schema(tags=TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(tags=TAG, request=OfferInSerializer, responses={201: OfferSerializer})
     def create(self, request, *args, **kwargs):
         from compagnon.fieldwork.models import Sector
 
-        data = _valid(OfferInSerializer, request)
+        data = valid_data(OfferInSerializer, request)
         job = selectors.jobs(request.user).filter(pk=data.pop("job")).first()
         if job is None:
             raise Http404
@@ -223,7 +204,7 @@ class OfferViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=TAG, request=TakeInSerializer, responses=JobDetailSerializer)
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
-        data = _valid(TakeInSerializer, request)
+        data = valid_data(TakeInSerializer, request)
         offer = self.get_object()
         activity = selectors.declarable_activities(request.user).filter(pk=data["activity"]).first()
         if activity is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from compagnon import permissions
 from compagnon.members.models import ActivityStatus, Member, MemberStatus
@@ -170,11 +170,11 @@ def thread(job: Job) -> Thread:
         period = Q(date__gte=job.starts_on, date__lte=job.ends_on)
         time = TimeEntry.objects.filter(activity_id=job.activity_id, client_id=job.client_id).filter(
             period | Q(quote_id__in=quotes)
-        ).aggregate(m=Sum("duration"), n=models_count())
+        ).aggregate(m=Sum("duration"), n=Count("id"))
         t.minutes, t.time_entries = time["m"] or 0, time["n"] or 0
         exp = ExpenseEntry.objects.filter(activity_id=job.activity_id, client_id=job.client_id).filter(
             period
-        ).aggregate(s=Sum("amount"), n=models_count())
+        ).aggregate(s=Sum("amount"), n=Count("id"))
         t.expenses, t.expense_count = exp["s"] or ZERO, exp["n"] or 0
         t.visits = list(
             Visit.objects.filter(activity_id=job.activity_id, client_id=job.client_id,
@@ -203,12 +203,6 @@ def _subcontracted(job: Job, document_ids: list[int]) -> Decimal:
     for row in rows:
         total += -row["total"] if row["kind"] == InvoiceKind.CREDIT_NOTE else row["total"]
     return total
-
-
-def models_count():
-    from django.db.models import Count
-
-    return Count("id")
 
 
 def linkable_documents(job: Job) -> QuerySet[Document]:

@@ -20,6 +20,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compagnon.core.api import valid_data
 from compagnon.core.services import require
 from compagnon.sales.models import Document
 
@@ -74,12 +75,7 @@ class SubcontractingPolicySerializer(serializers.Serializer):
     internal_rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, 0 to 100.")
 
 
-def _valid(serializer_class, request):
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
+@extend_schema(tags=TAG)
 class SubcontractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubcontractSerializer
 
@@ -97,13 +93,9 @@ class SubcontractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(tags=TAG, request=SubcontractInSerializer, responses={201: SubcontractSerializer})
     def create(self, request, *args, **kwargs):
-        data = _valid(SubcontractInSerializer, request)
+        data = valid_data(SubcontractInSerializer, request)
         ordering = selectors.held_activities(request.user).filter(pk=data["ordering"]).first()
         if ordering is None:
             raise PermissionDenied
@@ -133,7 +125,7 @@ class SubcontractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(tags=TAG, request=DeclineInSerializer, responses=SubcontractSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        data = _valid(DeclineInSerializer, request)
+        data = valid_data(DeclineInSerializer, request)
         return self._act(request, "subcontracting.decide", services.decline, answer=data.get("answer", ""))
 
     @extend_schema(tags=TAG, request=None, responses=SubcontractSerializer)
@@ -150,19 +142,12 @@ class SubcontractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(InternalInvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=TAG)
 class InternalInvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InternalInvoiceSerializer
 
     def get_queryset(self):
         return selectors.internal_invoices(self.request.user).order_by("-issue_date", "-id")
-
-    @extend_schema(tags=TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(tags=TAG, request=None, responses={201: InternalInvoiceSerializer})
     @action(detail=True, methods=["post"])
@@ -189,6 +174,6 @@ class PolicyViewSet(viewsets.ViewSet):
     @extend_schema(tags=TAG, parameters=[ENTITY_ID], request=SubcontractingPolicySerializer, responses=SubcontractingPolicySerializer)
     def update(self, request, pk=None):
         entity = self._entity(request, pk)
-        data = _valid(SubcontractingPolicySerializer, request)
+        data = valid_data(SubcontractingPolicySerializer, request)
         policy = services.save_policy(actor=request.user, entity=entity, internal_rate=data["internal_rate"])
         return Response(SubcontractingPolicySerializer(policy).data)
