@@ -34,14 +34,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
-from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from compagnon.accounts.models import Role, RoleAssignment
 from compagnon.audit.models import AuditEvent
+from compagnon.core.shared_cache import forget, shared_cache
 from compagnon.members.models import (
     Activity,
     ActivityMembership,
@@ -118,20 +116,22 @@ ANONYMOUS = Scope()
 
 SCOPE_CACHE_SECONDS = 300
 _SCOPE_KEY = "perm:scope:v1:{}"
+_MEMBERSHIPS_KEY = "perm:memberships:v1:{}"  # {activity id: role} of a user's memberships
 
 
 def _shared_cache():
-    """The cache that keeps scopes between requests, or None: Redis (the production cache), or
-    whatever ``PERMISSION_CACHE`` names (``""`` turns it off). Not the database cache: a read there
-    is a query, no cheaper than the two it would save."""
-    alias = getattr(settings, "PERMISSION_CACHE", None)
-    if alias is None:
-        backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-        alias = "default" if backend.endswith("RedisCache") else ""
-    return caches[alias] if alias else None
+    """The cache that keeps scopes between requests, or None (``core.shared_cache``)."""
+    return shared_cache()
 
 
 def _compute_scope(user) -> Scope:
+    """The user's member row and the role assignments they hold *today*: an assignment with dates
+    (``starts_on``/``ends_on``, both included — a relay advisor standing in for an absent one) counts
+    only between them. A cached scope is dropped when an assignment changes and expires after
+    ``SCOPE_CACHE_SECONDS``, so the day a relay starts or ends shows within that delay."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
     member = (
         Member.objects.filter(user_id=user.pk)
         .values("id", "entity_id", "office_id", "status")
@@ -145,8 +145,13 @@ def _compute_scope(user) -> Scope:
         set(),
         set(),
     )
-    for ra in RoleAssignment.objects.filter(user_id=user.pk).values(
-        "role", "entity_id", "office_id", "service"
+    held_today = (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    for ra in (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .filter(held_today)
+        .values("role", "entity_id", "office_id", "service")
     ):
         if ra["role"] == Role.ADVISOR:
             advisor.add(ra["office_id"])
@@ -182,22 +187,26 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     shared = _shared_cache()
-    scope = shared.get(_SCOPE_KEY.format(user.pk)) if shared is not None else None
+    kept = (
+        shared.get_many([_SCOPE_KEY.format(user.pk), _MEMBERSHIPS_KEY.format(user.pk)])
+        if shared is not None
+        else {}
+    )  # the memberships come in the same round trip, for the activity rules of this request
+    scope = kept.get(_SCOPE_KEY.format(user.pk))
     if not isinstance(scope, Scope) or scope.user_id != user.pk:
         scope = _compute_scope(user)
         if shared is not None:
             shared.set(_SCOPE_KEY.format(user.pk), scope, SCOPE_CACHE_SECONDS)
+    roles = kept.get(_MEMBERSHIPS_KEY.format(user.pk))
+    if isinstance(roles, dict) and getattr(user, "_compagnon_memberships", None) is None:
+        user._compagnon_memberships = (_membership_changes[0], roles)
     user._compagnon_scope = scope
     return scope
 
 
 def _drop_shared_scope(user_id) -> None:
-    shared = _shared_cache()
-    if shared is None or user_id is None:
-        return
-    key = _SCOPE_KEY.format(user_id)
-    shared.delete(key)
-    transaction.on_commit(lambda: shared.delete(key))
+    if user_id is not None:
+        forget(_SCOPE_KEY.format(user_id), _MEMBERSHIPS_KEY.format(user_id))
 
 
 def forget_scope(user) -> None:
@@ -220,8 +229,12 @@ for _model in (Member, RoleAssignment):
 _membership_changes = [0]  # bumped by every membership saved or deleted in this process
 
 
-def _membership_changed(sender, **kwargs) -> None:
+def _membership_changed(sender, instance, **kwargs) -> None:
     _membership_changes[0] += 1
+    if _shared_cache() is not None:
+        user_id = Member.objects.filter(pk=instance.member_id).values_list("user_id", flat=True).first()
+        if user_id is not None:
+            forget(_MEMBERSHIPS_KEY.format(user_id))
 
 
 post_save.connect(_membership_changed, sender=ActivityMembership, dispatch_uid="scope-membership-saved")
@@ -231,15 +244,19 @@ post_delete.connect(_membership_changed, sender=ActivityMembership, dispatch_uid
 def remember_memberships(user, memberships) -> None:
     """A page that read all of the user's memberships (``members.selectors.my_memberships``) hands
     them over, so that the permission checks of the same request do not read them again."""
-    user._compagnon_memberships = (_membership_changes[0], {m.activity_id: m.role for m in memberships})
+    roles = {m.activity_id: m.role for m in memberships}
+    user._compagnon_memberships = (_membership_changes[0], roles)
+    shared = _shared_cache()
+    if shared is not None:
+        shared.set(_MEMBERSHIPS_KEY.format(user.pk), roles, SCOPE_CACHE_SECONDS)
 
 
 def _memberships(user) -> dict[int, str]:
     """{activity id: role} of the user's memberships, read once per request: kept on the user
     object until a membership is saved or deleted in this process (or ``forget_scope``)."""
+    s = scope_for(user)  # may bring them from the shared cache
     cached = getattr(user, "_compagnon_memberships", None)
     if cached is None or cached[0] != _membership_changes[0]:
-        s = scope_for(user)
         roles = (
             dict(
                 ActivityMembership.objects.filter(member_id=s.member_id).values_list(
@@ -250,6 +267,9 @@ def _memberships(user) -> dict[int, str]:
             else {}
         )
         cached = user._compagnon_memberships = (_membership_changes[0], roles)
+        shared = _shared_cache()
+        if shared is not None and s.member_id is not None:
+            shared.set(_MEMBERSHIPS_KEY.format(user.pk), roles, SCOPE_CACHE_SECONDS)
     return cached[1]
 
 

@@ -15,8 +15,10 @@ class AccountsConfig(AppConfig):
 
         language_chosen.connect(remember_language, dispatch_uid="accounts.remember_language")
 
+        # a saved or deleted user drops its copy in the shared cache, in every process (the worker too)
         from django.core import checks
 
+        from . import backends  # noqa: F401
         from .demo_guard import demo_users_check
 
         checks.register(demo_users_check, checks.Tags.security, deploy=True)

@@ -24,6 +24,8 @@ class SupportService(models.TextChoices):
     ACCOUNTING = "accounting", _("accounting")
     CLIENT_RELATIONS = "client_relations", _("client relations")
     COMMUNICATION = "communication", _("communication")
+    IT = "it", _("IT")
+    SOCIAL = "social", _("HR and pay")
 
 
 class UserManager(BaseUserManager):
@@ -112,6 +114,21 @@ class RoleAssignment(models.Model):
     service = models.CharField(
         _("support service"), max_length=20, choices=SupportService.choices, blank=True
     )
+    # A role held for a time only (both days included); empty: from always / for good. The
+    # permission scope ignores an assignment outside its dates (permissions._compute_scope).
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # A relay: the advisor role held, for the dates of an absence, in the stead of the absent
+    # advisor's own assignment in that office (``relay_for.user`` is the absent advisor). Made and
+    # removed by the advising app with the absence; removed with the assignment it relays.
+    relay_for = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="relays",
+        verbose_name=_("relay for"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,8 +142,24 @@ class RoleAssignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "office", "service"],
-                condition=models.Q(office__isnull=False),
+                condition=models.Q(office__isnull=False, relay_for__isnull=True),
                 name="role_assignment_unique_office",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "relay_for", "starts_on"],
+                condition=models.Q(relay_for__isnull=False),
+                name="role_assignment_unique_relay",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="role_assignment_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(relay_for__isnull=True)
+                | models.Q(role="advisor", starts_on__isnull=False, ends_on__isnull=False),
+                name="role_assignment_relay_is_a_dated_advisor",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="advisor") | models.Q(office__isnull=False),
@@ -142,7 +175,15 @@ class RoleAssignment(models.Model):
     def __str__(self):
         where = self.office or self.entity
         extra = f" ({self.get_service_display()})" if self.service else ""
+        if self.starts_on or self.ends_on:
+            extra += f" [{self.starts_on or '…'} – {self.ends_on or '…'}]"
         return f"{self.get_role_display()}{extra} — {where}"
+
+    def active_on(self, day) -> bool:
+        """Held on ``day`` (the dates, when given, are included)."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
 
 
 def _hash(raw: str) -> str:

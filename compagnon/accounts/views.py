@@ -81,7 +81,7 @@ def invitation_accept(request, token):
             else:
                 form.add_error("password1", exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="compagnon.accounts.backends.ModelBackend")
             messages.success(
                 request, _("Welcome to %(entity)s!") % {"entity": invitation.entity.name}
             )

@@ -55,7 +55,7 @@ def caches_from_url(url: str | None, *, redis_available: bool | None = None) -> 
                 "run `pip install redis` in the app's environment, or unset CACHE_URL to use the "
                 "database cache."
             )
-        backend = "django.core.cache.backends.redis.RedisCache"
+        backend = "compagnon.core.redis_cache.RedisCache"  # one client per pool, not one per call
         return {
             "default": {"BACKEND": backend, "LOCATION": url},
             PREVIEWS: {

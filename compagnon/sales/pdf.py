@@ -15,11 +15,12 @@ from django.utils import translation
 from compagnon.core.static_files import static_path
 
 PDF_VARIANT = "pdf/a-3b"
+PNG_DATA = "data:image/png;base64,"
 
 
 def _fetcher():
-    """A fetcher that resolves only what documents use: frozen logos in storage and the app's
-    static files. Nothing is fetched from the network, so a document renders the same anywhere."""
+    """A fetcher that resolves only what documents use: frozen logos in storage, the app's
+    static files and PNG images in data URLs (the payment QR code). Nothing is fetched from the network, so a document renders the same anywhere."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class DocumentFetcher(URLFetcher):
@@ -27,6 +28,8 @@ def _fetcher():
             super().__init__(allowed_protocols={"storage", "static", "file"}, fail_on_errors=True)
 
         def fetch(self, url, headers=None):
+            if url.startswith(PNG_DATA):  # the payment QR code, drawn by sales_tags.epc_qr
+                return URLFetcherResponse(url, base64.b64decode(url.removeprefix(PNG_DATA)), {"Content-Type": "image/png"})
             if url.startswith("storage:"):
                 name = url.removeprefix("storage:")
                 with default_storage.open(name, "rb") as f:

@@ -37,16 +37,59 @@ def bell_queries(queries) -> int:
     return sum(1 for q in queries if "notifications_notification" in q["sql"])
 
 
-def test_a_member_s_second_page_reads_the_scope_from_the_cache(client, shared_cache):
+def user_queries(queries) -> int:
+    return sum(1 for q in queries if q["sql"].split(" WHERE ")[0].endswith('FROM "accounts_user"'))
+
+
+def membership_reads(queries) -> int:
+    return sum(1 for q in queries if q["sql"].split(" WHERE ")[0].endswith('FROM "members_activitymembership"'))
+
+
+def test_a_member_s_second_page_reads_the_user_the_scope_and_the_memberships_from_the_cache(client, shared_cache):
     member, _activity = member_with_activity()
     client.force_login(member.user)
     with CaptureQueriesContext(connection) as first:
         assert client.get("/documents/").status_code == 200
     with CaptureQueriesContext(connection) as second:
         assert client.get("/documents/").status_code == 200
-    assert scope_queries(first) == 2
-    assert scope_queries(second) == 0
-    assert len(second) == len(first) - 2 - bell_queries(first)
+    assert (scope_queries(first), user_queries(first), membership_reads(first)) == (2, 1, 1)
+    assert (scope_queries(second), user_queries(second), membership_reads(second)) == (0, 0, 0)
+    assert len(second) == len(first) - 2 - 1 - 1 - bell_queries(first)
+
+
+def test_a_new_password_still_ends_the_other_sessions_with_the_user_in_the_cache(client, shared_cache):
+    from django.test import Client
+
+    member, _activity = member_with_activity()
+    other_phone = Client()
+    other_phone.force_login(member.user)
+    client.force_login(member.user)
+    assert other_phone.get("/documents/").status_code == 200  # the user is in the cache now
+    user = type(member.user).objects.get(pk=member.user.pk)
+    user.set_password("a new long password 42")
+    user.save()
+    assert other_phone.get("/documents/").status_code == 302  # signed out: the session's hash is stale
+    assert client.get("/documents/").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request_with_the_user_in_the_cache(client, shared_cache):
+    member, _activity = member_with_activity()
+    client.force_login(member.user)
+    assert client.get("/documents/").status_code == 200
+    user = type(member.user).objects.get(pk=member.user.pk)
+    user.is_active = False
+    user.save()
+    assert client.get("/documents/").status_code == 302
+
+
+def test_a_membership_added_shows_on_the_next_request_with_the_memberships_in_the_cache(client, shared_cache):
+    member, activity = member_with_activity()
+    colleague, theirs = member_with_activity(member.office)
+    theirs_draft = draft(colleague, theirs, ClientFactory(activity=theirs))
+    client.force_login(member.user)
+    assert client.get(f"/documents/{theirs_draft.pk}/").status_code == 404
+    MembershipFactory(activity=theirs, member=member, role=ActivityRole.CONTRIBUTOR)
+    assert client.get(f"/documents/{theirs_draft.pk}/").status_code == 200
 
 
 def test_a_new_role_shows_on_the_next_request(client, shared_cache):

@@ -29,13 +29,23 @@ def test_cache_url_choices_and_a_clear_error_without_the_redis_package():
     assert caches_from_url(None)["default"]["LOCATION"] == "compagnon_cache"
     redis = caches_from_url("redis://127.0.0.1:6379/0", redis_available=True)["default"]
     assert redis == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "compagnon.core.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",
     }
     with pytest.raises(CacheUrlError, match="pip install redis"):
         caches_from_url("redis://127.0.0.1:6379/0", redis_available=False)
     with pytest.raises(CacheUrlError, match="not supported"):
         caches_from_url("memcached://x")
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    from compagnon.core.redis_cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {})
+    first = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is first  # no new client object per call (nothing is sent yet)
+    assert cache._cache.get_client("c", write=True) is first  # one server: reads and writes share its pool
+    assert first.connection_pool is cache._cache._get_connection_pool(False)
 
 
 def test_production_refuses_a_per_process_cache():

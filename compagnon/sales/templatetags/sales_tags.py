@@ -28,12 +28,18 @@ def iban(value):
 
 @register.filter
 def epc_qr(payload):
-    """The EPC (SEPA credit transfer) QR code of a frozen payment payload, as inline SVG."""
-    from django.utils.safestring import mark_safe
+    """The EPC (SEPA credit transfer) QR code of a frozen payment payload, as an image (a PNG in a
+    data URL: the PDF and the browser's preview alike)."""
+    import base64
 
-    from compagnon.sales.payment import qr_svg
+    from django.utils.html import format_html
 
-    return mark_safe(qr_svg(payload or ""))  # noqa: S308 - SVG made by qrcode from our own payload
+    from compagnon.sales.payment import qr_png
+
+    data = qr_png(payload or "")
+    if not data:
+        return ""
+    return format_html('<img class="qr-code" src="data:image/png;base64,{}" alt="">', base64.b64encode(data).decode())
 
 
 class Options:
