@@ -87,6 +87,14 @@ INSTALLED_APPS = [
     "compagnon.subcontracting",  # internal subcontracting between activities: internal invoices, liaison accounts
     "compagnon.buying",  # buying together: supplier terms and ratings, group purchases split to activities
     "compagnon.jobs",  # declare a job in one action: its steps, the job page gathering everything, hand-over
+    "compagnon.messaging",  # private messages between members and with staff: reports, blocks, digests
+    "compagnon.directory",  # the member directory: field-by-field privacy, search, map, public showcase pages
+    "compagnon.knowledge",  # the help centre: articles reviewed and versioned, FAQ, glossary, expert members
+    "compagnon.onboarding",  # a path and a kit for new members, followed by their advisor
+    "compagnon.support",  # requests to the cooperative's services: queues, internal notes, the response clock
+    "compagnon.advising",  # advisors and their members: appointments, next steps, yearly reviews, relays
+    "compagnon.events",  # the agenda, trainings with attendance and certificates, mentoring
+    "compagnon.mailings",  # targeted mailings and in-app news, preferences, one-click unsubscribe
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",
@@ -210,8 +218,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends." + (
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in user from the shared cache (Redis)
+    "compagnon.accounts.backends.ModelBackend",
+    "compagnon.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +267,11 @@ USE_TZ = True
 # --- files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Leaflet's own files (the XStatic-Leaflet package), served under static/leaflet/ for the directory's
+# map: no CDN.
+import xstatic.pkg.leaflet  # noqa: E402
+
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 # Uploaded and generated files: the local disk under MEDIA_ROOT by default; STORAGE_URL=s3://bucket
 # puts them (and the e-invoice outbox) in a private S3-compatible bucket that every machine shares.
 # No URL ever points to a file: the app's views serve them (compagnon/core/storage_url.py).
@@ -360,6 +374,36 @@ SPECTACULAR_SETTINGS = {
         "compagnon.core.api.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "DirectoryVisibilityEnum": "compagnon.directory.models.VISIBILITY_LEVELS",
+        "DirectoryPrivateVisibilityEnum": "compagnon.directory.models.PRIVATE_VISIBILITY_LEVELS",
+        "MessagingReportStateEnum": "compagnon.messaging.models.ReportState",
+        "MessageEmailFrequencyEnum": "compagnon.messaging.models.EmailFrequency",
+        "KnowledgeKindEnum": "compagnon.knowledge.models.Kind",
+        "KnowledgeStateEnum": "compagnon.knowledge.models.State",
+        "ExpertStateEnum": "compagnon.knowledge.models.ExpertState",
+        "OnboardingStepKindEnum": "compagnon.onboarding.models.StepKind",
+        "SupportKindEnum": "compagnon.support.models.Kind",
+        "SupportStateEnum": "compagnon.support.models.State",
+        "SupportPriorityEnum": "compagnon.support.models.Priority",
+        "SupportMessageKindEnum": "compagnon.support.models.MessageKind",
+        "AppointmentKindEnum": "compagnon.advising.models.AppointmentKind",
+        "AppointmentStateEnum": "compagnon.advising.models.AppointmentState",
+        "StepOwnerEnum": "compagnon.advising.models.StepOwner",
+        "AppointmentRequestStateEnum": "compagnon.advising.models.RequestState",
+        "ReviewQuestionKindEnum": "compagnon.advising.models.QuestionKind",
+        "ReviewStateEnum": "compagnon.advising.models.ReviewState",
+        "EventKindEnum": "compagnon.events.models.EventKind",
+        "EventStatusEnum": "compagnon.events.models.EventStatus",
+        "TrainingLevelEnum": "compagnon.events.models.Level",
+        "RegistrationStatusEnum": "compagnon.events.models.RegistrationStatus",
+        "AttendanceEnum": "compagnon.events.models.Attendance",
+        "TrainingRequestStatusEnum": "compagnon.events.models.TrainingRequestStatus",
+        "MentorRequestStatusEnum": "compagnon.events.models.MentorRequestStatus",
+        "MailingKindEnum": "compagnon.mailings.models.Kind",
+        "DeliveryModeEnum": "compagnon.mailings.models.Mode",
+        "MailingStateEnum": "compagnon.mailings.models.MailingState",
+        "MailingEmailStateEnum": "compagnon.mailings.models.EmailState",
+        "MaturityEnum": "compagnon.members.models.Maturity",
         "MemberStatusEnum": "compagnon.members.models.MemberStatus",
         "GroupPurchaseStateEnum": "compagnon.buying.models.GroupState",
         "JobDocumentKindEnum": "compagnon.jobs.models.DocumentChoice",

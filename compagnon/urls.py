@@ -42,6 +42,14 @@ api_v1 = [
     path("", include("compagnon.subcontracting.api_urls")),
     path("", include("compagnon.buying.api_urls")),
     path("", include("compagnon.jobs.api_urls")),
+    path("", include("compagnon.messaging.api_urls")),
+    path("", include("compagnon.directory.api_urls")),
+    path("", include("compagnon.knowledge.api_urls")),
+    path("", include("compagnon.onboarding.api_urls")),
+    path("", include("compagnon.support.api_urls")),
+    path("", include("compagnon.advising.api_urls")),
+    path("", include("compagnon.events.api_urls")),
+    path("", include("compagnon.mailings.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -93,6 +101,14 @@ urlpatterns = [
     path("", include("compagnon.subcontracting.urls")),
     path("", include("compagnon.buying.urls")),
     path("", include("compagnon.jobs.urls")),
+    path("", include("compagnon.messaging.urls")),
+    path("", include("compagnon.directory.urls")),
+    path("", include("compagnon.knowledge.urls")),
+    path("", include("compagnon.onboarding.urls")),
+    path("", include("compagnon.support.urls")),
+    path("", include("compagnon.advising.urls")),
+    path("", include("compagnon.events.urls")),
+    path("", include("compagnon.mailings.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

@@ -61,6 +61,33 @@ class Command(BaseCommand):
     def _load(self):
         self._load_people()
         self._load_business()
+        self._load_member_services()
+
+    def _load_member_services(self):
+        """The directory, messages, help centre, first steps, support, advisors, agenda and news."""
+        entities = list(Entity.objects.order_by("id"))
+        from compagnon.directory.demo import seed_demo_directory
+        from compagnon.messaging.demo import seed_demo_messaging
+
+        seed_demo_directory(entities)  # profiles with mixed visibilities, a few showcases
+        seed_demo_messaging(entities)  # conversations between members and with the advisor
+        from compagnon.knowledge.demo import seed_demo_knowledge
+        from compagnon.onboarding.demo import seed_demo_onboarding
+
+        seed_demo_knowledge(entities)  # articles, FAQ, an expert
+        seed_demo_onboarding(entities)  # a path per entity and maturity, the kit
+        from compagnon.support.demo import seed_demo_support
+
+        seed_demo_support(entities)  # requests in every state, canned answers, collections cases
+        from compagnon.advising.demo import seed_demo_advising
+
+        seed_demo_advising(entities)  # appointments, next steps, a yearly review
+        from compagnon.events.demo import seed_demo_events
+
+        seed_demo_events(entities)  # the agenda, a training with its certificate, a mentoring pair
+        from compagnon.mailings.demo import seed_demo_mailings
+
+        seed_demo_mailings(entities)  # interests, preferences, a newsletter sent, news
 
     def _load_business(self):
         """Books, clients (and, as the contexts grow, their documents) for the demo activities."""

@@ -1,0 +1,243 @@
+"""The directory search: by trade, skill, language, zone and keywords, matching only what the
+searcher may see of each member (``access.segments`` splits the searcher's reach into parts that
+see alike; each part matches on its own columns).
+
+Keywords: on PostgreSQL, full-text search over the French and Dutch vectors of the text the part
+may see (prefix match of every word, accents ignored through ``unaccent``), or the name by
+fragment or trigram word similarity; on SQLite, each word must start a word of the same folded
+text (a final "s" ignored), or the query be a fragment of the name. Both give the same members on
+the demo data. Zone: the commune centroid of a postcode or commune name and a distance in km,
+reached by the member's place (when visible) or by the zone they serve (when visible).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from dataclasses import dataclass
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from compagnon.core.params import int_param, text_param
+from compagnon.geo import centroids
+from compagnon.members.models import Trade
+from compagnon.organisation.models import Entity
+from compagnon.permissions import Scope
+
+from . import access, text
+from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
+
+DEFAULT_KM = 20
+MAX_KM = 200
+KM_PER_LAT = 110.574
+KM_PER_LON_AT_EQUATOR = 111.320
+_TERM = re.compile(r"[^\W_]+")
+# Columns a result never shows: left in the database when the page reads its rows.
+SEARCH_ONLY = ["norm_skills", "norm_languages", "trade_codes", "activity_trade_codes", "text_name"]
+
+
+@dataclass
+class Criteria:
+    q: str = ""
+    trade: str = ""
+    skill: str = ""
+    language: str = ""
+    place: str = ""
+    km: int = DEFAULT_KM
+    center: tuple[float, float] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.q or self.trade or self.skill or self.language or self.center)
+
+
+def countries(scope: Scope) -> list[str]:
+    ids = sorted(access.reach_entities(scope))
+    return list(dict.fromkeys(Entity.objects.filter(id__in=ids).order_by("id").values_list("jurisdiction", flat=True)))
+
+
+def locate(place: str, country_order: list[str]) -> tuple[float, float] | None:
+    """The centroid of a postcode (4 digits: Belgium first, 5: France first) or commune name."""
+    value = place.strip()
+    digits = value.replace(" ", "").isdigit()
+    order = list(country_order) or ["FR", "BE"]
+    if digits:
+        first = "BE" if len(value.replace(" ", "")) == 4 else "FR"
+        order = [first] + [c for c in order if c != first]
+    for country in order + [c for c in ("FR", "BE") if c not in order]:
+        found = centroids.lookup(postcode=value if digits else "", city="" if digits else value, country=country)
+        if found is not None:
+            return float(found[0]), float(found[1])
+    return None
+
+
+def read_criteria(source, scope: Scope) -> Criteria:
+    """The search of a page or API request (``core.params`` rules: malformed → 400). An unknown
+    place is a ``ValidationError`` on ``postcode``."""
+    c = Criteria(
+        q=text_param(source, "q"),
+        trade=text_param(source, "trade", max_length=40),
+        skill=text_param(source, "skill", max_length=100),
+        language=text_param(source, "language", max_length=60),
+        place=text_param(source, "postcode", max_length=100),
+        km=int_param(source, "km", default=DEFAULT_KM, min_value=1, max_value=MAX_KM),
+    )
+    if c.place:
+        c.center = locate(c.place, countries(scope))
+        if c.center is None:
+            raise ValidationError({"postcode": _("We do not know this place: enter a postcode or the name of a commune.")})
+    return c
+
+
+def trades() -> list[Trade]:
+    return list(Trade.objects.order_by("code"))
+
+
+# --- expressions ------------------------------------------------------------------------------
+
+
+class _Operator(Func):
+    """``a OP b`` as a boolean condition usable in ``filter()``."""
+
+    output_field = BooleanField()
+    template = "(%(expressions)s)"
+
+
+class Matches(_Operator):
+    arg_joiner = " @@ "
+
+
+class WordSimilar(_Operator):
+    arg_joiner = " %%> "  # pg_trgm: the query is similar to a word of the name
+
+
+class Both(Func):
+    """Two tsvectors together (``a || b``)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+
+
+def _distance2(lat_field: str, lon_field: str, center):
+    """Squared distance in km² from ``center`` (equirectangular: exact enough within 200 km)."""
+    lat0, lon0 = center
+    ky, kx = KM_PER_LAT, KM_PER_LON_AT_EQUATOR * math.cos(math.radians(lat0))
+    dy = (F(lat_field) - Value(lat0)) * Value(ky)
+    dx = (F(lon_field) - Value(lon0)) * Value(kx)
+    return Cast(dy * dy + dx * dx, FloatField())
+
+
+def _near(lat_field: str, lon_field: str, center, km: float, extra=None) -> Q:
+    """Within ``km`` of ``center`` (+ the row's ``extra`` radius field): a bounding box the
+    position index can use, then the exact distance."""
+    lat0, lon0 = center
+    reach = km + (ZONE_KM_MAX if extra else 0)
+    dlat = reach / KM_PER_LAT
+    dlon = reach / (KM_PER_LON_AT_EQUATOR * max(0.1, math.cos(math.radians(lat0))))
+    box = Q(**{f"{lat_field}__gte": lat0 - dlat, f"{lat_field}__lte": lat0 + dlat,
+               f"{lon_field}__gte": lon0 - dlon, f"{lon_field}__lte": lon0 + dlon})
+    d2 = _distance2(lat_field, lon_field, center)
+    limit = ExpressionWrapper(Value(float(km)) + F(extra), output_field=FloatField()) if extra else Value(float(km))
+    return box & Q(_LessEqual(d2, ExpressionWrapper(limit * limit, output_field=FloatField())))
+
+
+class _LessEqual(_Operator):
+    arg_joiner = " <= "
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _texts(cond) -> Q:
+    """Profiles whose search text matches ``cond`` (a subquery on ``SearchText``)."""
+    return Q(pk__in=SearchText.objects.filter(cond).values("profile_id"))
+
+
+def _keyword_sqlite(q: str, acc: access.Access) -> Q:
+    columns = _text_columns(acc)
+    terms = [w for w in text.words(q) if len(w) > 1]
+    cond = Q()
+    for w in terms:
+        cond &= reduce(operator.or_, [Q(**{f"{col}__contains": f" {_stem(w)}"}) for col in columns])
+    folded = text.fold(q)
+    name = Q(text_name__contains=folded) if folded else Q(pk__in=[])
+    return (_texts(cond) | name) if terms else name
+
+
+def _text_columns(acc: access.Access) -> list[str]:
+    if acc.min_rank <= Visibility.OFFICE:
+        return ["text_office", "text_staff"] if acc.contact and not acc.is_self else ["text_office"]
+    return ["text_staff"] if acc.contact else ["text_entity"]
+
+
+def _tsquery(q: str):
+    terms = [t for t in _TERM.findall(q.lower()) if len(t) > 1]
+    if not terms:
+        return None
+    raw = " & ".join(f"{t}:*" for t in terms)
+    value = Func(Value(raw), function="unaccent", output_field=TextField())
+    return SearchQuery(value, search_type="raw", config="french") | SearchQuery(value, search_type="raw", config="dutch")
+
+
+def _keyword_postgres(q: str, acc: access.Access) -> Q:
+    columns = [c.replace("text_", "fts_") for c in _text_columns(acc)]
+    folded = text.fold(q)
+    name = Q(text_name__contains=folded) | Q(WordSimilar(F("text_name"), Value(folded))) if folded else Q(pk__in=[])
+    query = _tsquery(q)
+    if query is None:
+        return name
+    vector = F(columns[0]) if len(columns) == 1 else Both(F(columns[0]), F(columns[1]))
+    return _texts(Q(Matches(vector, query))) | name
+
+
+def _match(c: Criteria, acc: access.Access) -> Q:
+    rank = acc.min_rank
+    cond = Q()
+    if c.trade:
+        pattern = f"|{c.trade}|"
+        cond &= Q(trades_visibility__gte=rank, trade_codes__contains=pattern) | Q(
+            activities_visibility__gte=rank, activity_trade_codes__contains=pattern
+        )
+    if c.skill:
+        folded = text.fold(c.skill)
+        cond &= Q(skills_visibility__gte=rank, norm_skills__contains=folded)
+    if c.language:
+        variants = text.language_variants(c.language)
+        cond &= Q(languages_visibility__gte=rank) & reduce(
+            operator.or_, [Q(norm_languages__contains=f"|{v}") for v in variants] or [Q(pk__in=[])]
+        )
+    if c.center:
+        place_seen = Q() if acc.contact else Q(place_visibility__gte=rank)
+        home = place_seen & _near("lat", "lon", c.center, c.km)
+        zone = Q(zone_visibility__gte=rank) & _near("zone_lat", "zone_lon", c.center, c.km, extra="zone_km")
+        cond &= home | zone
+    if c.q:
+        cond &= (_keyword_postgres if connection.vendor == "postgresql" else _keyword_sqlite)(c.q, acc)
+    return cond
+
+
+def search(scope: Scope, criteria: Criteria):
+    """The profiles matching ``criteria`` that ``scope`` reaches, by name (each row's access is
+    ``access.access_to``; the viewer themself is found like a colleague of their office)."""
+    parts = access.segments(scope)
+    if not parts:
+        return DirectoryProfile.objects.none()
+    cond = reduce(operator.or_, [seg & _match(criteria, acc) for seg, acc in parts])
+    return DirectoryProfile.objects.filter(cond, active=True).order_by("sort_name", "id").defer(*SEARCH_ONLY)
