@@ -34,8 +34,8 @@ def _context(request, offer_form=None, ask_form=None):
         "offers": list(sel.my_offers(user)),
         "requests": list(sel.my_requests(user)[:20]),
         "to_take": list(sel.requests_to_take(user)[:50]),
-        "offer_form": offer_form or (OfferForm() if s.member_active else None),
-        "ask_form": ask_form or (AskForm() if s.member_active else None),
+        "offer_form": offer_form or (OfferForm(prefix="offer") if s.member_active else None),
+        "ask_form": ask_form or (AskForm(prefix="ask") if s.member_active else None),
         "follows": sel.follows(user),
         "me": s.member_id,
     }
@@ -51,7 +51,7 @@ def mentoring_page(request):
 def offer(request):
     if not permissions.scope_for(request.user).member_active:
         raise Http404
-    form = OfferForm(request.POST)
+    form = OfferForm(request.POST, prefix="offer")
     if form.is_valid():
         try:
             mentoring.offer_mentoring(actor=request.user, **form.cleaned_data)
@@ -76,7 +76,7 @@ def offer_withdraw(request, pk):
 def ask(request):
     if not permissions.scope_for(request.user).member_active:
         raise Http404
-    form = AskForm(request.POST)
+    form = AskForm(request.POST, prefix="ask")
     if form.is_valid():
         try:
             mentoring.ask_mentor(actor=request.user, **form.cleaned_data)

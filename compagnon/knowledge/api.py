@@ -274,7 +274,7 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(KnowledgeArticleDetailSerializer(self._detail(article, data["language"])).data)
 
     @extend_schema(tags=TAG, responses=KnowledgeVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         rows = selectors.history(request.user, self.get_object())
         return Response(KnowledgeVersionSerializer([{
@@ -300,7 +300,7 @@ class ArticleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(tags=TAG, methods=["GET"], request=None, responses=KnowledgeCountsSerializer(many=True))
     @extend_schema(tags=TAG, methods=["POST"], request=KnowledgeFeedbackInSerializer,
                    responses={201: KnowledgeFeedbackSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def feedback(self, request, pk=None):
         article = self.get_object()
         if request.method == "GET":

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -78,6 +79,13 @@ class OnboardingSignatureSerializer(serializers.Serializer):
     document_sha256 = serializers.CharField()
 
 
+class OneObjectSchema(AutoSchema):
+    """``list`` answers one object here (the caller's path, the kit): not a paginated list."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 def _state(assignment: Assignment | None, member) -> dict:
     code = lang()
     out = {"member": member.pk, "name": str(member), "path": None, "title": "", "intro": "", "done_count": 0,
@@ -101,6 +109,7 @@ def _state(assignment: Assignment | None, member) -> dict:
 
 class MyStepsViewSet(viewsets.GenericViewSet):
     serializer_class = OnboardingPathStateSerializer
+    schema = OneObjectSchema()
     queryset = Step.objects.none()  # the steps are read through selectors.my_step (the id's type for the schema)
 
     def _member(self):
@@ -380,6 +389,7 @@ class OnboardingKitSerializer(serializers.Serializer):
 
 class KitViewSet(viewsets.GenericViewSet):
     serializer_class = OnboardingKitSerializer
+    schema = OneObjectSchema()
 
     @extend_schema(tags=TAG, parameters=[OpenApiParameter("entity", int)], responses=OnboardingKitSerializer)
     def list(self, request):

@@ -117,3 +117,25 @@ def test_who_sees_a_request(c, client):
         client.logout()
         r = client.get(f"/api/v1/mentoring/requests/{req.pk}/", **auth(people[who]))
         assert r.status_code == (200 if visible else 404), who
+
+
+def test_offering_and_asking_through_the_page(c, client):
+    client.force_login(c["colleague"].user)
+    r = client.post(reverse("events-mentoring-ask"), {"ask-trade": "", "ask-note": "typed note"})
+    assert r.status_code == 400 and "typed note" in r.content.decode()
+    r = client.post(reverse("events-mentoring-ask"), {"ask-trade": c["trade"].pk, "ask-note": "typed note"})
+    assert r.status_code == 302
+    other = c["members"][3]
+    client.force_login(other.user)
+    r = client.post(reverse("events-mentoring-offer"),
+                    {"offer-trade": c["trade"].pk, "offer-note": "Twenty years", "offer-capacity": "2"})
+    assert r.status_code == 302
+    body = client.get(reverse("events-mentoring")).content.decode()
+    assert "typed note" in body and "Twenty years" in body
+    req = sel.my_requests(c["colleague"].user).get()
+    r = client.post(reverse("events-mentor-accept", args=[req.pk]), {"goals": "Prices"})
+    pair = MentorPair.objects.get(request=req)
+    assert r.status_code == 302 and pair.mentor == other
+    client.force_login(c["colleague"].user)
+    r = client.post(reverse("events-pair-meeting", args=[pair.pk]), {"date": "", "note": "kept words"})
+    assert r.status_code == 400 and "kept words" in r.content.decode()
