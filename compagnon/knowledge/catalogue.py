@@ -158,9 +158,9 @@ def confirm_expert(*, actor, expert: TopicExpert) -> TopicExpert:
     record(actor=actor, action="knowledge.expert_confirmed", obj=expert, entity=expert.member.entity,
            member=expert.member, message=gettext_noop("%(name)s confirmed as expert on “%(topic)s”"),
            params={"name": str(expert.member), "topic": expert.topic.name})
-    topic_name = expert.topic.name
+    topic = expert.topic  # its name in the language the notification is read in
     notify(expert.member.user, title=lambda: _("You are an expert of the help centre"),
-           body=lambda: _("Members can now write to you about “%(topic)s”.") % {"topic": topic_name},
+           body=lambda: _("Members can now write to you about “%(topic)s”.") % {"topic": topic.name},
            url=reverse("knowledge-topic", args=[expert.topic_id]))
     return expert
 
