@@ -181,7 +181,10 @@ class AdvisorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["advisor"].queryset = (
             User.objects.filter(
-                role_assignments__role="advisor", role_assignments__office_id=office_id
+                # an office's own advisors: not a relay standing in for an absence, nor a role
+                # held from a given day (both end by themselves)
+                role_assignments__role="advisor", role_assignments__office_id=office_id,
+                role_assignments__relay_for__isnull=True, role_assignments__starts_on__isnull=True,
             )
             .distinct()
             .order_by("last_name", "first_name")

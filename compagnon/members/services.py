@@ -102,7 +102,8 @@ def member_from_invitation(*, invitation, user) -> Member:
     from compagnon.accounts.models import Role, RoleAssignment
 
     inviter_advises = RoleAssignment.objects.filter(
-        user=invitation.invited_by, role=Role.ADVISOR, office=invitation.office
+        user=invitation.invited_by, role=Role.ADVISOR, office=invitation.office,
+        relay_for__isnull=True, starts_on__isnull=True,  # a relay advises for a time only
     ).exists()
     return create_member(
         actor=user,
@@ -205,7 +206,8 @@ def assign_advisor(*, actor, member: Member, advisor) -> Member:
     if (
         advisor is not None
         and not RoleAssignment.objects.filter(
-            user=advisor, role=Role.ADVISOR, office_id=member.office_id
+            user=advisor, role=Role.ADVISOR, office_id=member.office_id,
+            relay_for__isnull=True, starts_on__isnull=True,  # not a relay: it ends with the absence
         ).exists()
     ):
         raise ValidationError({"advisor": _("The advisor must advise this member's office.")})

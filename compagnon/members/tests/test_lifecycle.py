@@ -200,3 +200,28 @@ def test_member_numbers_keep_counting_past_99999():
     MemberFactory(office=office, number="M99999")
     MemberFactory(office=office, number="M100000")
     assert next_member_number(office.entity) == "M100001"
+
+
+def test_a_relay_standing_in_for_an_absent_advisor_is_not_offered_as_the_members_advisor(client):
+    """A relay holds the advisor role for the dates of an absence only: naming them the member's
+    advisor would outlive the absence. Neither the form nor the service accepts them."""
+    from compagnon.accounts.models import Role, RoleAssignment
+
+    office = OfficeFactory()
+    member = MemberFactory(office=office)
+    advisor = advisor_of(office)
+    relay = advisor_of(OfficeFactory(entity=office.entity))
+    own = RoleAssignment.objects.get(user=advisor, role=Role.ADVISOR, office=office)
+    today = datetime.date.today()
+    RoleAssignment.objects.create(user=relay, role=Role.ADVISOR, entity=office.entity, office=office,
+                                  starts_on=today, ends_on=today + datetime.timedelta(days=7), relay_for=own)
+    admin = staff("admin", office.entity)
+    client.force_login(admin)
+    page = client.get(f"/members/{member.pk}/").content.decode()
+    assert f'value="{advisor.pk}"' in page and f'value="{relay.pk}"' not in page
+    response = client.post(f"/members/{member.pk}/advisor/", {"advisor": relay.pk}, follow=True)
+    assert "Choose an advisor of this member" in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.assign_advisor(actor=admin, member=member, advisor=relay)
+    member.refresh_from_db()
+    assert member.advisor is None
