@@ -31,17 +31,48 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from compagnon.accounts.models import SupportService
-from compagnon.core.api import valid_data
-from compagnon.core.params import bool_param, choice_param, id_param
+from compagnon.core.api import Pagination, valid_data
+from compagnon.core.params import bool_param, choice_param, id_param, page_param
 
 from . import clock, desk, selectors, services
 from .models import CannedAnswer, Priority, State, SupportRequest
 
 TAG = ["support"]
 PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+class QueuePagination(Pagination):
+    """``?page=`` / ``?page_size=`` as everywhere, without ``count``: a desk's closed requests are
+    tens of thousands and counting them would be most of the answer's cost. ``next`` says whether
+    another page follows."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.size = self.get_page_size(request)
+        self.number = page_param(request, self.page_query_param)
+        start = (self.number - 1) * self.size
+        rows = list(queryset[start:start + self.size + 1])
+        self.more = len(rows) > self.size
+        return rows[:self.size]
+
+    def get_paginated_response(self, data):
+        url = self.request.build_absolute_uri()
+        return Response({
+            "next": replace_query_param(url, self.page_query_param, self.number + 1) if self.more else None,
+            "previous": replace_query_param(url, self.page_query_param, self.number - 1) if self.number > 1 else None,
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        return {"type": "object", "required": ["results"], "properties": {
+            "next": {"type": "string", "nullable": True, "format": "uri"},
+            "previous": {"type": "string", "nullable": True, "format": "uri"},
+            "results": schema,
+        }}
 
 
 class SupportAttachmentSerializer(serializers.Serializer):
@@ -261,6 +292,7 @@ QUEUE_PARAMETERS = [
 class QueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = SupportQueueRowSerializer
     parser_classes = PARSERS
+    pagination_class = QueuePagination
 
     def get_queryset(self):
         if self.action != "list":

@@ -115,8 +115,15 @@ class SupportRequest(models.Model):
                                    name="support_case_kind_has_case"),
         ]
         indexes = [
-            # the queue: one service of one entity, one tab (state), in the tab's order
+            # the queue: one desk (service of an entity) or all of an entity's (administrators), one tab
+            # (state), in the tab's order; "to answer" (two states) has its own partial indexes, so the
+            # first page is an ordered index scan whatever the number of requests
             models.Index(fields=["entity", "service", "state", "queue_at", "id"], name="support_queue"),
+            models.Index(fields=["entity", "state", "queue_at", "id"], name="support_queue_entity"),
+            models.Index(fields=["entity", "service", "queue_at", "id"], condition=Q(state__in=["new", "open"]),
+                         name="support_todo_desk"),
+            models.Index(fields=["entity", "queue_at", "id"], condition=Q(state__in=["new", "open"]),
+                         name="support_todo_entity"),
             models.Index(fields=["assigned_to", "state", "queue_at"], name="support_assigned"),
             # "My requests": the member's own, and the collections cases of their activities
             models.Index(fields=["member", "-last_activity_at"], name="support_member_recent"),

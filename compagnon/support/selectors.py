@@ -112,7 +112,13 @@ def desk_q(user) -> Q | None:
     """The condition of the requests the user works as staff (None: none)."""
     s = permissions.scope_for(user)
     parts = [Q(entity_id__in=sorted(s.admin_entities))] if s.admin_entities else []
-    parts += [Q(entity_id=e, service=svc) for e, svc in sorted(support_desks(user)) if e not in s.admin_entities]
+    by_entity: dict[int, list[str]] = {}
+    for e, svc in sorted(support_desks(user)):
+        if e not in s.admin_entities:
+            by_entity.setdefault(e, []).append(svc)
+    # one condition per entity (service IN …): the entity's index keeps the queue's order
+    parts += [Q(entity_id=e, service=svcs[0]) if len(svcs) == 1 else Q(entity_id=e, service__in=svcs)
+              for e, svcs in by_entity.items()]
     return reduce(or_, parts) if parts else None
 
 
@@ -169,10 +175,44 @@ def queue(user, f: QueueFilter) -> QuerySet[SupportRequest]:
         qs = qs.filter(assigned_to__isnull=True)
     if f.priority:
         qs = qs.filter(priority=f.priority)
-    if f.late:
-        qs = qs.filter(state__in=TABS["todo"], due_at__lt=f.now)
+    if f.late:  # to answer, queue_at is the due time: a range of the "to answer" index
+        qs = qs.filter(state__in=TABS["todo"], queue_at__lt=f.now)
     order = ("queue_at", "id") if f.tab in ASCENDING_TABS else ("-queue_at", "-id")
     return qs.select_related(*_LIST_RELATED).order_by(*order)
+
+
+@dataclass
+class LitePage:
+    """A page of a list read without counting it: ``per_page + 1`` rows say whether another page
+    follows (a desk's closed requests are tens of thousands; counting them is most of the cost)."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def lite_page(queryset, number: int, per_page: int) -> LitePage:
+    start = (number - 1) * per_page
+    rows = list(queryset[start:start + per_page + 1])
+    if not rows and number > 1:  # past the end: the first page rather than nothing
+        return lite_page(queryset, 1, per_page)
+    return LitePage(number, rows[:per_page], len(rows) > per_page)
 
 
 def colleagues(entity_id: int, service: str) -> list[User]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from compagnon.accounts.models import SupportService
-from compagnon.core.params import bool_param, choice_param, id_param, paginate
+from compagnon.core.params import bool_param, choice_param, id_param, page_param, paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import clock, desk, selectors, services
@@ -56,10 +56,12 @@ def read_filter(request, services_) -> selectors.QueueFilter:
 def queue(request):
     services_ = _staff_or_404(request)
     f = read_filter(request, services_)
-    page = paginate(request, selectors.queue(request.user, f), 25)
+    entities = selectors.staff_entities(request.user)
+    if f.entity is None and len(entities) > 1:
+        f.entity = entities[0].pk  # one entity at a time: its indexes keep the order
+    page = selectors.lite_page(selectors.queue(request.user, f), page_param(request), 25)
     for r in page.object_list:
         r.reading = clock.read(r, f.now)
-    entities = selectors.staff_entities(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     keep = query.copy()
