@@ -5,6 +5,7 @@ event, among 100,000 members, 20,000 events and 1,000,000 registrations. Not a t
         .venv/bin/python -m bench.events [--members 100000] [--events 20000] \\
         [--registrations 1000000] [--requests 200]
     .venv/bin/python -m bench.events --quick       # 2,000 members, 400 events, 20,000 registrations
+    ... -m bench.events --reuse                     # measure the database of the last run again
 
 Works in a scratch database (``bench.run`` resets it: a PostgreSQL name must contain "bench"; a
 file under var/bench/ otherwise). Writes with ``core.bulk.Writer`` (PostgreSQL ``COPY``) one entity
@@ -51,6 +52,8 @@ def parse_args(argv):
                         default=int(os.environ.get("BENCH_EVENTS_REGISTRATIONS", "1000000")))
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_EVENTS_REQUESTS", "200")))
     parser.add_argument("--quick", action="store_true", help="2,000 members, 400 events, 20,000 registrations")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again the database a previous run wrote (nothing reset or written)")
     parser.add_argument("--settings", default=os.environ.get("BENCH_EVENTS_SETTINGS", "compagnon.settings"))
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     args = parser.parse_args(argv)
@@ -59,11 +62,12 @@ def parse_args(argv):
     return args
 
 
-def setup(url: str, settings: str) -> None:
+def setup(url: str, settings: str, *, reuse: bool = False) -> None:
     from bench import run
 
     url = url or f"sqlite:///{run.OUT / 'events.sqlite3'}"
-    run.reset_database(url)
+    if not reuse:
+        run.reset_database(url)
     run.prepare_environment(url)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
     import django
@@ -71,7 +75,8 @@ def setup(url: str, settings: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if not reuse:
+        call_command("migrate", verbosity=0)
     from django.urls import reverse
 
     reverse("events-agenda")  # load the URLconf now, with the code the database was migrated for
@@ -108,13 +113,11 @@ def write(args, rng: random.Random) -> dict:
         users = Table(User, ["id", "email", "password", "first_name", "last_name", "language"])
         members = Table(Member, ["id", "user_id", "entity_id", "office_id", "number", "status"])
         by_office: dict[int, list[int]] = {o.pk: [] for o in offices}
-        member_user = {}
         for i, (uid, mid) in enumerate(zip(user_ids, member_ids, strict=True)):
             office = offices[i % OFFICES].pk
             users.add((uid, f"m{i}@events.bench.example", "!", "Member", f"{i:06d}", "fr"))
             members.add((mid, uid, entity.pk, office, f"E{i:06d}", MemberStatus.CONTRACT))
             by_office[office].append(mid)
-            member_user[mid] = uid
             if len(users.rows) >= CHUNK:
                 users.flush(writer)
                 members.flush(writer)
@@ -128,7 +131,6 @@ def write(args, rng: random.Random) -> dict:
         regs = Table(Registration, ["event_id", "member_id", "status", "registered_at"])
         kinds = [EventKind.WORKSHOP, EventKind.MEETUP, EventKind.INFO, EventKind.OTHER]
         everyone = member_ids
-        meta = {}
         written = 0
         placed = 0
         for n, eid in enumerate(event_ids):
@@ -151,22 +153,44 @@ def write(args, rng: random.Random) -> dict:
             events.add((eid, entity.pk, office, kinds[n % len(kinds)], f"Event {n}", starts,
                         starts + datetime.timedelta(hours=2), "Office room", capacity, EventStatus.PUBLISHED,
                         confirmed, count - confirmed))
-            meta[eid] = (office, starts, set(chosen))
             if len(regs.rows) >= CHUNK:
                 events.flush(writer)
                 regs.flush(writer)
         events.flush(writer)
         regs.flush(writer)
 
-        measured = rng.sample(member_ids, min(args.requests, len(member_ids)))
-        notes = Table(Notification, ["user_id", "title", "body", "url", "key", "created_at"])
-        for mid in measured:
-            for k in range(40):
-                notes.add((member_user[mid], f"Invoice F-{k} paid", "", "/", "", now - datetime.timedelta(hours=k)))
-        notes.flush(writer)
         writer.analyze([User, Member, Event, Registration, Notification])
-    return {"entity": entity, "meta": meta, "measured": measured, "member_user": member_user,
-            "office_of": {m: o for o, ms in by_office.items() for m in ms}, "rows": writer.rows}
+    return writer.rows
+
+
+def people(args, rng: random.Random) -> list:
+    """The members measured, each with 40 notifications (the baseline page lists them)."""
+    from django.utils import timezone
+
+    from compagnon.members.models import Member
+    from compagnon.notifications.models import Notification
+
+    ids = list(Member.objects.filter(entity__name="Bench Events").values_list("id", flat=True))
+    chosen = Member.objects.filter(pk__in=rng.sample(ids, min(args.requests, len(ids)))).select_related("user")
+    now, notes = timezone.now(), []
+    for m in chosen:
+        notes += [Notification(user_id=m.user_id, title=f"Invoice F-{k} paid", url="/",
+                               created_at=now - datetime.timedelta(hours=k)) for k in range(40)]
+    Notification.objects.bulk_create(notes, batch_size=2000)
+    return list(chosen)
+
+
+def event_to_join(member, now, rng: random.Random) -> int | None:
+    """An upcoming event of the member's office that they are not registered for."""
+    from compagnon.events.models import Event, EventStatus
+
+    ids = list(
+        Event.objects.filter(office_id=member.office_id, status=EventStatus.PUBLISHED,
+                             starts_at__gt=now + datetime.timedelta(hours=1))
+        .exclude(registrations__member=member)
+        .values_list("id", flat=True)[:50]
+    )
+    return rng.choice(ids) if ids else None
 
 
 def percentile(values, q):
@@ -190,34 +214,31 @@ def timed(client, method: str, url: str, expect: int) -> tuple[float, int]:
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    setup(args.database_url, args.settings)
+    setup(args.database_url, args.settings, reuse=args.reuse)
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
-    from compagnon.accounts.models import User
-
     rng = random.Random(2026)
-    started = time.perf_counter()
-    data = write(args, rng)
-    print(f"bench.events: {connection.vendor}, {args.members:,} members, {args.events:,} events, "
-          f"{args.registrations:,} registrations ({data['rows']:,} rows) written in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    if not args.reuse:
+        started = time.perf_counter()
+        rows = write(args, rng)
+        print(f"bench.events: {connection.vendor}, {args.members:,} members, {args.events:,} events, "
+              f"{args.registrations:,} registrations ({rows:,} rows) written in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+    from compagnon.events.models import Event, Registration
+    from compagnon.members.models import Member
 
+    print(f"bench.events: {connection.vendor}, measuring among {Member.objects.count():,} members, "
+          f"{Event.objects.count():,} events, {Registration.objects.count():,} registrations", flush=True)
     now = timezone.now()
-    upcoming_by_office: dict = {}
-    for eid, (office, starts, _chosen) in data["meta"].items():
-        if office is not None and starts > now + datetime.timedelta(hours=1):
-            upcoming_by_office.setdefault(office, []).append(eid)
     agenda_url, notes_url = reverse("events-agenda"), reverse("notification-list")
     agenda, register, base = [], [], []
     queries = {"agenda": 0, "register": 0, "baseline": 0}
-    users = User.objects.in_bulk([data["member_user"][m] for m in data["measured"]])
-    for i, mid in enumerate(data["measured"]):
-        user = users[data["member_user"][mid]]
+    for i, member in enumerate(people(args, rng)):
         http = Client()
-        http.force_login(user)
+        http.force_login(member.user)
         if i == 0:  # warm the caches of the process (templates, URL resolver)
             http.get(agenda_url)
             http.get(notes_url)
@@ -227,10 +248,8 @@ def main(argv=None) -> int:
         ms, q = timed(http, "get", notes_url, 200)
         base.append(ms)
         queries["baseline"] = max(queries["baseline"], q)
-        choices = [e for e in upcoming_by_office.get(data["office_of"][mid], []) if mid not in data["meta"][e][2]]
-        if choices:
-            eid = rng.choice(choices)
-            data["meta"][eid][2].add(mid)
+        eid = event_to_join(member, now, rng)
+        if eid is not None:
             ms, q = timed(http, "post", reverse("events-register", args=[eid]), 302)
             register.append(ms)
             queries["register"] = max(queries["register"], q)

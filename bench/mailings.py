@@ -12,7 +12,7 @@ declared interests, a tenth with preferences (some "in the app only", some "not 
 who left. Then, timed in the process (no network):
 
 * **queue** — ``sending.queue_mailing``: the one ``INSERT … SELECT`` writing a delivery row per
-  recipient of a newsletter to the two offices (≈ 50,000 at 100,000 members), under the mailing's
+  recipient of a newsletter to the two offices (≈ 51,000 at 100,000 members), under the mailing's
   lock, with its recipient count. Budget < 10 s.
 * baselines in the same run: a plain ``COUNT`` of the same members (the cheapest read of the
   audience), the mailing's own audience count (``audience.count``: the preferences joined), and
@@ -86,7 +86,9 @@ def write_people(n: int):
         now = timezone.now()
         statuses = [MemberStatus.CONTRACT] * 6 + [MemberStatus.ASSOCIATE] * 3 + [MemberStatus.LEFT]
         for i in range(n):
-            office = offices[i % 4]
+            # 60 % in the two targeted offices: less those who left and those who chose "not at all",
+            # the newsletter reaches about half of the members (≈ 50,000 of 100,000)
+            office = offices[i % 2] if i % 20 < 12 else offices[2 + i % 2]
             language = "nl" if i % 7 == 0 else ("en" if i % 11 == 0 else "fr")
             users.add((user_ids[i], f"m{i}@mailings.bench.example", "M", f"{i:06d}", language, "!", True))
             members.add((member_ids[i], user_ids[i], entity.pk, office.pk, f"B{i:06d}", rnd.choice(statuses),
@@ -192,6 +194,8 @@ def main(argv=None) -> int:
     print(f"ratio queue / plain COUNT: {t_queue / t_plain:.1f}x; queue / notify_many: {t_queue / t_notify:.2f}x")
 
     reverse("mailings-news")  # the URL resolver is built once per process (not part of a batch)
+    sending.send_batch(m.pk)  # one untimed batch: templates compiled, Markdown loaded
+    mail.outbox = []
     batches = []
     for _ in range(args.batches):
         result, t = timed(lambda: sending.send_batch(m.pk))

@@ -44,6 +44,7 @@ from . import access, text
 from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
 
 DEFAULT_KM = 20
+SIMILAR_FROM = 5  # letters from which a name is also found by trigram similarity
 MAX_KM = 200
 KM_PER_LAT = 110.574
 KM_PER_LON_AT_EQUATOR = 111.320
@@ -199,7 +200,11 @@ def _tsquery(q: str):
 def _keyword_postgres(q: str, acc: access.Access) -> Q:
     columns = [c.replace("text_", "fts_") for c in _text_columns(acc)]
     folded = text.fold(q)
-    name = Q(text_name__contains=folded) | Q(WordSimilar(F("text_name"), Value(folded))) if folded else Q(pk__in=[])
+    # the names through their trigram index, once, rather than a similarity computed on every row
+    # (similarity only from 5 letters: shorter fragments are found by LIKE, similar ones are noise)
+    similar = Q(WordSimilar(F("text_name"), Value(folded))) if len(folded) >= SIMILAR_FROM else Q(pk__in=[])
+    names = DirectoryProfile.objects.filter(Q(text_name__contains=folded) | similar)
+    name = Q(pk__in=names.values("pk")) if folded else Q(pk__in=[])
     query = _tsquery(q)
     if query is None:
         return name

@@ -127,13 +127,20 @@ def refresh_profiles(member_ids) -> int:
         else:
             changed.append(profile)
         texts.append((profile, _fill(profile, m, by_member[m.pk])))
-    if new:
-        DirectoryProfile.objects.bulk_create(new, batch_size=1000)
+    if new:  # a concurrent refresh may create the same profile: it writes the same columns
+        DirectoryProfile.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        made = dict(
+            DirectoryProfile.objects.filter(member_id__in=[p.member_id for p in new]).values_list("member_id", "pk")
+        )
+        for p in new:
+            p.pk = made[p.member_id]
     if changed:
         DirectoryProfile.objects.bulk_update(changed, SEARCH_COLUMNS, batch_size=1000)
     have = set(SearchText.objects.filter(profile_id__in=[p.pk for p in changed]).values_list("profile_id", flat=True))
     rows = [SearchText(profile_id=p.pk, **t) for p, t in texts]
-    SearchText.objects.bulk_create([r for r in rows if r.profile_id not in have], batch_size=1000)
+    SearchText.objects.bulk_create(
+        [r for r in rows if r.profile_id not in have], batch_size=1000, ignore_conflicts=True
+    )
     SearchText.objects.bulk_update([r for r in rows if r.profile_id in have], TEXT_COLUMNS, batch_size=1000)
     update_vectors(ids)
     return len(members)

@@ -43,7 +43,7 @@ from .tell import tell
 from .trainings import topic_named
 
 MAX_CAPACITY = 10_000
-MAX_DAYS = 31
+MAX_DAYS = 31  # selectors.MAX_EVENT_DAYS relies on it
 MAX_HOURS = Decimal("1000")
 
 

@@ -20,18 +20,19 @@ from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 from . import selectors, trainings
 from .forms import TrainingRequestForm
 from .models import EventKind, TrainingRequestStatus
+from .views import labelled
 
 
 def _context(request, form=None):
     user = request.user
     s = permissions.scope_for(user)
-    page = paginate(request, selectors.agenda(user, kind=EventKind.TRAINING), 20)
+    page = paginate(request, selectors.agenda_rows(user, kind=EventKind.TRAINING), 20)
     events = list(page.object_list)
     mine = selectors.my_registrations_by_event(user, [e.pk for e in events])
     entity_id = s.member_entity_id
     return {
         "page": page,
-        "rows": [(e, mine.get(e.pk)) for e in events],
+        "rows": [(e, mine.get(e.pk)) for e in labelled(events)],
         "requests": list(selectors.my_training_requests(user).filter(status=TrainingRequestStatus.OPEN)[:50]),
         "form": form or (TrainingRequestForm() if s.member_active else None),
         "topics": selectors.topics_of(entity_id) if entity_id else [],

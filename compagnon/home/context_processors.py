@@ -99,6 +99,8 @@ def navigation(request):
     if scope.is_advisor or scope.is_admin:
         nav.append(("my-members", _("My members"), _url("advising-members")))
         nav.append(("onboarding-follow", _("New members' first steps"), _url("onboarding-follow")))
+    if scope.is_admin:
+        nav.append(("onboarding-paths", _("Onboarding paths"), _url("onboarding-paths")))
     if scope.is_support or scope.is_admin:
         nav.append(("support-queue", _("Support requests"), _url("support-queue")))
     if scope.is_admin or scope.is_advisor:
