@@ -1,8 +1,9 @@
 import uuid
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from compagnon.accounts.models import SupportService
 
@@ -22,6 +23,14 @@ SERVICE_HELP = {
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.gif,.txt,.csv,.docx,.xlsx,.pptx,.odt,.ods,image/*,application/pdf"
 
 
+def _files_help() -> str:
+    return gettext("Up to %(n)s files of %(mb)s MB: PDF, photos, text, office documents.") % {
+        "n": MAX_FILES, "mb": MAX_BYTES // 1048576}
+
+
+files_help = lazy(_files_help, str)  # the form classes are built at import: read in the page's language
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -31,8 +40,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": ACCEPT}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Files"))
-        kwargs.setdefault("help_text", _("Up to %(n)s files of %(mb)s MB: PDF, photos, text, office documents.")
-                          % {"n": MAX_FILES, "mb": MAX_BYTES // 1048576})
+        kwargs.setdefault("help_text", files_help())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

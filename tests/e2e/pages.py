@@ -114,6 +114,51 @@ def member_pages(base_url=""):
     pages.extend(governance_pages(user))
     pages.extend([Visit("barter", "/cooperation/barter/"), Visit("positions", "/cooperation/positions/")])
     pages.extend(working_together_pages(user))
+    pages.extend(member_services_pages(user))
+    return pages
+
+
+def member_services_pages(user):
+    """Camille among her colleagues: the directory and a colleague's card, the map, her messages
+    and a conversation, the help centre and an article, the glossary and the FAQ, her first steps
+    and the kit, her requests for help and one of them, her advisor, the agenda and an event, the
+    trainings, mentoring, the news."""
+    from compagnon.directory.models import DirectoryProfile
+    from compagnon.events import selectors as events
+    from compagnon.knowledge import selectors as knowledge
+    from compagnon.messaging import selectors as messaging
+    from compagnon.support import selectors as support
+
+    pages = [
+        Visit("directory", "/directory/"), Visit("directory-trade", "/directory/?q=jardin"),
+        Visit("directory-map", "/directory/map/"), Visit("directory-profile", "/directory/profile/"),
+        Visit("messages", "/messages/"), Visit("message-new", "/messages/new/"),
+        Visit("messages-settings", "/messages/settings/"),
+        Visit("help", "/help/"), Visit("faq", "/help/faq/"), Visit("glossary", "/help/glossary/"),
+        Visit("first-steps", "/onboarding/"), Visit("kit", "/onboarding/kit/"),
+        Visit("support", "/support/"), Visit("support-new", "/support/new/"),
+        Visit("my-advisor", "/advising/mine/"),
+        Visit("agenda", "/events/"), Visit("my-events", "/events/mine/"), Visit("trainings", "/events/trainings/"),
+        Visit("mentoring", "/events/mentoring/"),
+        Visit("news", "/news/"), Visit("news-preferences", "/mailings/preferences/"),
+    ]
+    me = Member.objects.get(user=user)
+    colleague = (DirectoryProfile.objects.filter(member__entity=me.entity).exclude(member=me)
+                 .order_by("member_id").values_list("member_id", flat=True).first())
+    if colleague is not None:
+        pages.append(Visit("directory-member", f"/directory/members/{colleague}/"))
+    talk = messaging.inbox(user).order_by("pk").first()
+    if talk is not None:
+        pages.append(Visit("conversation", f"/messages/{talk.conversation_id}/"))
+    article = knowledge.published_list(user).order_by("pk").first()
+    if article is not None:
+        pages.append(Visit("article", f"/help/a/{article.pk}/"))
+    asked = support.my_requests(user).order_by("pk").first()
+    if asked is not None:
+        pages.append(Visit("support-request", f"/support/{asked.pk}/"))
+    event = events.agenda(user).first()
+    if event is not None:
+        pages.append(Visit("event", f"/events/{event.pk}/"))
     return pages
 
 
@@ -199,6 +244,14 @@ def advisor_pages():
         Visit("member", f"/members/{member.pk}/"),
         Visit("advisor-home", "/home/"),
         Visit("jobs-check", "/jobs/check/"),
+        Visit("my-members", "/advising/members/"),
+        Visit("advising-member", f"/advising/members/{member.pk}/"),
+        Visit("absences", "/advising/absences/"),
+        Visit("onboarding-follow", "/onboarding/follow/"),
+        Visit("mailings", "/mailings/"),
+        Visit("mailing-new", "/mailings/new/"),
+        Visit("event-proposals", "/events/proposals/"),
+        Visit("mentoring-pairs", "/events/mentoring/pairs/"),
     ]
 
 
