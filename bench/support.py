@@ -5,9 +5,8 @@
     .venv/bin/python -m bench.support --quick          # 5,000 members, 25,000 requests (SQLite by default)
 
 Works in a scratch database (``bench.run.scratch_database``'s rules: a PostgreSQL name must contain
-"bench"; the default is var/bench/support.sqlite3). Until ``compagnon.support`` is in the project's
-settings, run it with ``DJANGO_SETTINGS_MODULE=settings_support PYTHONPATH=/tmp/helpers``: a
-settings module set by the caller is kept.
+"bench"; the default is var/bench/support.sqlite3). A ``DJANGO_SETTINGS_MODULE`` set by the caller
+is kept.
 
 Writes with COPY (``core.bulk``) two entities, ``--members`` members each holding an activity,
 the desks' agents (ten per service and entity) and ``--requests`` requests: 70 % closed, 15 %

@@ -6,6 +6,7 @@ Environment (all optional):
     BIND               where to listen: 127.0.0.1:8000, 0.0.0.0:8000 or unix:/run/compagnon/web.sock
     PORT               the port when BIND is unset (default 8000, always on 127.0.0.1)
     WEB_CONCURRENCY    worker processes (default 2 x CPU cores + 1)
+    GUNICORN_WORKER_CLASS  gthread (default) or sync
     GUNICORN_THREADS   threads per worker (default 2)
     GUNICORN_KEEPALIVE seconds an idle keep-alive connection is kept (default 5)
     FORWARDED_ALLOW_IPS  read by gunicorn itself: addresses whose X-Forwarded-Proto it believes
@@ -60,7 +61,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 # wins beyond the noise, so the defaults stay. Since drafts' PDFs are rendered by the task worker
 # (docs/decisions/0016), no web request computes for long: nothing here needs more threads to stay
 # responsive behind a slow one.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 
 # --- time --------------------------------------------------------------------------------------
