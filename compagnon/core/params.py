@@ -22,6 +22,7 @@ query parameter by hand. ``source`` is a request (Django or DRF) or a ``QueryDic
 import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -184,6 +185,41 @@ def text_param(source, name: str, *, default: str = "", max_length: int = TEXT_M
 def paginate(source, queryset, per_page: int, *, name: str = "page"):
     """The requested page of ``queryset`` for an HTML list (past the end: the last page)."""
     return Paginator(queryset, per_page).get_page(page_param(source, name))
+
+
+@dataclass
+class LitePage:
+    """A page of a list read without counting it: ``per_page + 1`` rows say whether another page
+    follows, without counting the list (tens of thousands of rows: counting them would be most of
+    the page's cost). In a template: ``has_previous``, ``has_next``, the page numbers."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def lite_page(queryset, number: int, per_page: int) -> LitePage:
+    start = (number - 1) * per_page
+    rows = list(queryset[start:start + per_page + 1])
+    if not rows and number > 1:  # past the end: the first page rather than nothing
+        return lite_page(queryset, 1, per_page)
+    return LitePage(number, rows[:per_page], len(rows) > per_page)
 
 
 class BadParameterMiddleware:

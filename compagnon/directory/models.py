@@ -103,6 +103,9 @@ class DirectoryProfile(models.Model):
             models.Index(fields=["office", "active", "sort_name"], name="directory_office_name"),
             models.Index(fields=["lat", "lon"], name="directory_position"),
             models.Index(fields=["zone_lat", "zone_lon"], name="directory_zone"),
+            # every active profile in name order: a search for a common word walks it and stops
+            # when the page is full (search._few_candidates)
+            models.Index(fields=["sort_name", "id"], condition=models.Q(active=True), name="directory_active_name"),
         ]
 
     def __str__(self):

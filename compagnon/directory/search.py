@@ -28,9 +28,9 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
-    TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
 
 DEFAULT_KM = 20
 SIMILAR_FROM = 5  # letters from which a name is also found by trigram similarity
+CANDIDATES = 2000  # a keyword matching at most this many profiles is searched among them only
 MAX_KM = 200
 KM_PER_LAT = 110.574
 KM_PER_LON_AT_EQUATOR = 111.320
@@ -189,27 +190,28 @@ def _text_columns(acc: access.Access) -> list[str]:
 
 
 def _tsquery(q: str):
-    terms = [t for t in _TERM.findall(q.lower()) if len(t) > 1]
+    # folded in Python as the stored texts are (text.document): a constant query, computed once by
+    # PostgreSQL rather than unaccent() on every row it checks
+    terms = [t for t in text.words(q) if len(t) > 1]
     if not terms:
         return None
-    raw = " & ".join(f"{t}:*" for t in terms)
-    value = Func(Value(raw), function="unaccent", output_field=TextField())
+    value = Value(" & ".join(f"{t}:*" for t in terms))
     return SearchQuery(value, search_type="raw", config="french") | SearchQuery(value, search_type="raw", config="dutch")
 
 
 def _keyword_postgres(q: str, acc: access.Access) -> Q:
-    columns = [c.replace("text_", "fts_") for c in _text_columns(acc)]
+    columns = [f"search_text__{c.replace('text_', 'fts_')}" for c in _text_columns(acc)]
     folded = text.fold(q)
-    # the names through their trigram index, once, rather than a similarity computed on every row
-    # (similarity only from 5 letters: shorter fragments are found by LIKE, similar ones are noise)
-    similar = Q(WordSimilar(F("text_name"), Value(folded))) if len(folded) >= SIMILAR_FROM else Q(pk__in=[])
-    names = DirectoryProfile.objects.filter(Q(text_name__contains=folded) | similar)
-    name = Q(pk__in=names.values("pk")) if folded else Q(pk__in=[])
+    # on the row, not through subqueries: PostgreSQL then either walks the profiles in name order
+    # and stops at the page's end (a common word), or starts from the indexes (a rare one)
+    name = Q(text_name__contains=folded) if folded else Q(pk__in=[])
+    if len(folded) >= SIMILAR_FROM:  # similarity from 5 letters: shorter fragments are noise
+        name |= Q(WordSimilar(F("text_name"), Value(folded)))
     query = _tsquery(q)
     if query is None:
         return name
     vector = F(columns[0]) if len(columns) == 1 else Both(F(columns[0]), F(columns[1]))
-    return _texts(Q(Matches(vector, query))) | name
+    return Q(Matches(vector, query)) | name
 
 
 def _match(c: Criteria, acc: access.Access) -> Q:
@@ -245,4 +247,31 @@ def search(scope: Scope, criteria: Criteria):
     if not parts:
         return DirectoryProfile.objects.none()
     cond = reduce(operator.or_, [seg & _match(criteria, acc) for seg, acc in parts])
+    if criteria.q and connection.vendor == "postgresql":
+        cond &= _few_candidates(criteria.q, [acc for _seg, acc in parts])
     return DirectoryProfile.objects.filter(cond, active=True).order_by("sort_name", "id").defer(*SEARCH_ONLY)
+
+
+def _few_candidates(q: str, accesses) -> Q:
+    """A keyword checked on each row is cheap when the word is common (the profiles are walked in
+    name order and the page fills at once) and slow when it is rare (every profile checked). So the
+    rows a keyword can match are first looked up through the full-text and trigram indexes, up to
+    :data:`CANDIDATES`: when there are no more, the search reads only those rows."""
+    columns = sorted({c.replace("text_", "fts_") for acc in accesses for c in _text_columns(acc)})
+    query = _tsquery(q)
+    folded = text.fold(q)
+    ids: set[int] = set()
+    if query is not None:
+        words = reduce(operator.or_, [Q(Matches(F(c), query)) for c in columns])
+        ids.update(SearchText.objects.filter(words).values_list("profile_id", flat=True)[:CANDIDATES + 1])
+    if folded and len(ids) <= CANDIDATES:
+        named = list(DirectoryProfile.objects.filter(text_name__contains=folded).values_list("pk", flat=True)
+                     [:CANDIDATES + 1])
+        if not named and len(folded) >= SIMILAR_FROM:  # a name spelt differently, when none has the letters
+            named = DirectoryProfile.objects.filter(WordSimilar(F("text_name"), Value(folded))).values_list(
+                "pk", flat=True)[:CANDIDATES + 1]
+        ids.update(named)
+    if len(ids) > CANDIDATES:
+        return Q()
+    # one array parameter rather than up to 2,000 placeholders for Django to compile
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)]))

@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from compagnon.core.params import id_param, paginate
+from compagnon.core.params import id_param, lite_page, page_param
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import access, search, selectors, services
 from .forms import ProfileForm, SearchForm, ShowcaseForm
 
 PER_PAGE = 20
+COUNTED = 100  # results counted at most ("more than 100 members found")
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
@@ -31,7 +32,7 @@ def search_page(request):
     scope = selectors.scope(request.user)
     form = SearchForm(request.GET or None, trades=search.trades())
     reaches = bool(access.reach_entities(scope))
-    page, cards, status, criteria = None, [], 200, None
+    page, cards, status, criteria, found_count = None, [], 200, None, 0
     if reaches:
         try:
             criteria = search.read_criteria(request, scope)
@@ -41,11 +42,15 @@ def search_page(request):
             status = 400
         else:
             found = search.search(scope, criteria).select_related("member__user").prefetch_related("member__trades")
-            page = paginate(request, found, PER_PAGE)
+            # counted up to COUNTED only: a common word matches thousands, and counting them all
+            # would cost more than the page
+            found_count = found[:COUNTED + 1].count()
+            page = lite_page(found, page_param(request), PER_PAGE)
             cards = selectors.result_cards(request.user, page.object_list)
     return render(
         request, "directory/search.html",
-        {"form": form, "page": page, "cards": cards, "reaches": reaches, "criteria": criteria},
+        {"form": form, "page": page, "cards": cards, "reaches": reaches, "criteria": criteria,
+         "found_count": found_count, "counted": COUNTED},
         status=status,
     )
 

@@ -181,40 +181,6 @@ def queue(user, f: QueueFilter) -> QuerySet[SupportRequest]:
     return qs.select_related(*_LIST_RELATED).order_by(*order)
 
 
-@dataclass
-class LitePage:
-    """A page of a list read without counting it: ``per_page + 1`` rows say whether another page
-    follows (a desk's closed requests are tens of thousands; counting them is most of the cost)."""
-
-    number: int
-    object_list: list
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-def lite_page(queryset, number: int, per_page: int) -> LitePage:
-    start = (number - 1) * per_page
-    rows = list(queryset[start:start + per_page + 1])
-    if not rows and number > 1:  # past the end: the first page rather than nothing
-        return lite_page(queryset, 1, per_page)
-    return LitePage(number, rows[:per_page], len(rows) > per_page)
-
-
 def colleagues(entity_id: int, service: str) -> list[User]:
     """Who may be given a request of this desk: its agents and the entity's administrators."""
     ids = RoleAssignment.objects.filter(entity_id=entity_id).filter(

@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from compagnon.accounts.models import SupportService
-from compagnon.core.params import bool_param, choice_param, id_param, page_param, paginate
+from compagnon.core.params import (
+    bool_param,
+    choice_param,
+    id_param,
+    lite_page,
+    page_param,
+    paginate,
+)
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import clock, desk, selectors, services
@@ -59,7 +66,7 @@ def queue(request):
     entities = selectors.staff_entities(request.user)
     if f.entity is None and len(entities) > 1:
         f.entity = entities[0].pk  # one entity at a time: its indexes keep the order
-    page = selectors.lite_page(selectors.queue(request.user, f), page_param(request), 25)
+    page = lite_page(selectors.queue(request.user, f), page_param(request), 25)
     for r in page.object_list:
         r.reading = clock.read(r, f.now)
     query = request.GET.copy()
