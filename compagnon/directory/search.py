@@ -45,7 +45,7 @@ from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
 
 DEFAULT_KM = 20
 SIMILAR_FROM = 5  # letters from which a name is also found by trigram similarity
-CANDIDATES = 2000  # a keyword matching at most this many profiles is searched among them only
+CANDIDATES = 1000  # a keyword matching at most this many profiles is searched among them only
 MAX_KM = 200
 KM_PER_LAT = 110.574
 KM_PER_LON_AT_EQUATOR = 111.320
@@ -273,5 +273,5 @@ def _few_candidates(q: str, accesses) -> Q:
         ids.update(named)
     if len(ids) > CANDIDATES:
         return Q()
-    # one array parameter rather than up to 2,000 placeholders for Django to compile
+    # one array parameter rather than up to 1,000 placeholders for Django to compile
     return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)]))

@@ -22,7 +22,7 @@ from . import access, search, selectors, services
 from .forms import ProfileForm, SearchForm, ShowcaseForm
 
 PER_PAGE = 20
-COUNTED = 100  # results counted at most ("more than 100 members found")
+COUNTED = 50  # results counted at most ("more than 50 members found")
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
