@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from compagnon.core.params import id_param, lite_page, page_param
+from compagnon.core.params import LitePage, id_param, page_param
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import access, search, selectors, services
@@ -41,18 +41,29 @@ def search_page(request):
             apply_errors(form, exc)
             status = 400
         else:
-            found = search.search(scope, criteria).select_related("member__user").prefetch_related("member__trades")
-            # counted up to COUNTED only: a common word matches thousands, and counting them all
-            # would cost more than the page
-            found_count = found[:COUNTED + 1].count()
-            page = lite_page(found, page_param(request), PER_PAGE)
+            page, found_count, counted = _counted_page(search.search(scope, criteria), page_param(request))
             cards = selectors.result_cards(request.user, page.object_list)
     return render(
         request, "directory/search.html",
         {"form": form, "page": page, "cards": cards, "reaches": reaches, "criteria": criteria,
-         "found_count": found_count, "counted": COUNTED},
+         "found_count": found_count, "counted": counted if page is not None else COUNTED},
         status=status,
     )
+
+
+def _counted_page(found, number: int) -> tuple[LitePage, int, int]:
+    """The page of the search, and how many members it found, counted up to ``COUNTED`` (or to the
+    page's end): a common word matches thousands, and counting them all would cost more than the
+    page. The search runs once, for the ids of its first rows in order; the page's profiles are then
+    read by id (a search read twice, once to count and once for the page, cost twice its walk)."""
+    end = number * PER_PAGE
+    counted = max(COUNTED, end)
+    ids = list(found.values_list("pk", flat=True)[:counted + 1])
+    if number > 1 and len(ids) <= end - PER_PAGE:  # past the end: the first page rather than nothing
+        return _counted_page(found, 1)
+    shown = ids[end - PER_PAGE:end]
+    page = LitePage(number, search.rows_by_id(shown), len(ids) > end)
+    return page, len(ids), counted
 
 
 @login_required

@@ -67,3 +67,24 @@ def test_hidden_words_stay_out_of_the_vectors_the_searcher_uses(client):
         assert cursor.fetchone() == (True, False)
     assert found(client, w.colleague.user, "biomark") == [w.target.pk]
     assert found(client, w.far_colleague.user, "biomark") == []
+
+
+def test_a_keyword_finds_the_same_members_through_the_indexes_or_by_walking(client, monkeypatch):
+    """The look-up through the indexes is a shortcut: a word PostgreSQL expects to be common, or one
+    with more candidates than the look-up keeps, is checked on every row instead, same members."""
+    w = world()
+    gardeners = [person(w.office, f"Jardinier{i}", "Martin", bio="Potager en permaculture") for i in range(4)]
+    for m in gardeners:
+        services.update_profile(actor=m.user, member=m, bio_visibility=Visibility.ENTITY)
+    me = w.far_colleague.user
+    expected = sorted(m.pk for m in gardeners)
+    assert sorted(found(client, me, "permaculture")) == expected
+    monkeypatch.setattr("compagnon.directory.search.CANDIDATES", 2)
+    assert sorted(found(client, me, "permaculture")) == expected
+    monkeypatch.setattr("compagnon.directory.search.CANDIDATES", 1000)
+    monkeypatch.setattr("compagnon.directory.search.COMMON_ESTIMATE", -1)
+    assert sorted(found(client, me, "permaculture")) == expected
+    # and the planner's setting changed for the look-up does not outlive it
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
