@@ -180,7 +180,8 @@ class DirectoryMemberViewSet(viewsets.GenericViewSet):
         scope = selectors.scope(request.user)
         criteria = search.read_criteria(request, scope)
         found = search.search(scope, criteria).select_related("member__user").prefetch_related("member__trades")
-        page = self.paginate_queryset(found)
+        with search.one_process():
+            page = self.paginate_queryset(found)
         cards = selectors.result_cards(request.user, page)
         return self.get_paginated_response(DirectoryResultSerializer(cards, many=True).data)
 

@@ -58,7 +58,8 @@ def _counted_page(found, number: int) -> tuple[LitePage, int, int]:
     read by id (a search read twice, once to count and once for the page, cost twice its walk)."""
     end = number * PER_PAGE
     counted = max(COUNTED, end)
-    ids = list(found.values_list("pk", flat=True)[:counted + 1])
+    with search.one_process():
+        ids = list(found.values_list("pk", flat=True)[:counted + 1])
     if number > 1 and len(ids) <= end - PER_PAGE:  # past the end: the first page rather than nothing
         return _counted_page(found, 1)
     shown = ids[end - PER_PAGE:end]
