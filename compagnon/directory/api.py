@@ -14,11 +14,13 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from compagnon.core.api import valid_data
-from compagnon.core.params import BIGINT_MAX, id_param
+from compagnon.core.api import Pagination, valid_data
+from compagnon.core.params import BIGINT_MAX, id_param, page_param
 
 from . import access, search, selectors, services
 from .models import (
@@ -169,9 +171,48 @@ SEARCH_PARAMETERS = [
 ]
 
 
+class SearchPagination(Pagination):
+    """``?page=`` / ``?page_size=`` as everywhere; ``count`` is counted up to 50 or to the page's end
+    (``count_exact`` false beyond it: "more than"), from the same walk of the search as the page
+    (``search.first_ids``): a common word matches thousands of members, and counting them all would
+    cost ten times the page."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.size = self.get_page_size(request)
+        self.number = page_param(request, self.page_query_param)
+        end = self.number * self.size
+        self.counted = max(search.COUNTED, end)
+        ids = search.first_ids(queryset, self.counted)
+        if self.number > 1 and len(ids) <= end - self.size:
+            raise NotFound(self.invalid_page_message)  # as the other lists: DRF's words
+        self.found, self.more = len(ids), len(ids) > end
+        return search.rows_by_id(ids[end - self.size:end])
+
+    def get_paginated_response(self, data):
+        url = self.request.build_absolute_uri()
+        return Response({
+            "count": min(self.found, self.counted),
+            "count_exact": self.found <= self.counted,
+            "next": replace_query_param(url, self.page_query_param, self.number + 1) if self.more else None,
+            "previous": replace_query_param(url, self.page_query_param, self.number - 1) if self.number > 1 else None,
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        return {"type": "object", "required": ["count", "count_exact", "results"], "properties": {
+            "count": {"type": "integer", "description": "Members found, counted up to 50 or to this page's end."},
+            "count_exact": {"type": "boolean", "description": "False when more members were found than counted."},
+            "next": {"type": "string", "nullable": True, "format": "uri"},
+            "previous": {"type": "string", "nullable": True, "format": "uri"},
+            "results": schema,
+        }}
+
+
 @extend_schema(tags=TAG)
 class DirectoryMemberViewSet(viewsets.GenericViewSet):
     serializer_class = DirectoryResultSerializer
+    pagination_class = SearchPagination
     queryset = DirectoryProfile.objects.none()
     lookup_value_regex = "[0-9]+"
 
@@ -179,9 +220,7 @@ class DirectoryMemberViewSet(viewsets.GenericViewSet):
     def list(self, request):
         scope = selectors.scope(request.user)
         criteria = search.read_criteria(request, scope)
-        found = search.search(scope, criteria).select_related("member__user").prefetch_related("member__trades")
-        with search.one_process():
-            page = self.paginate_queryset(found)
+        page = self.paginate_queryset(search.search(scope, criteria))
         cards = selectors.result_cards(request.user, page)
         return self.get_paginated_response(DirectoryResultSerializer(cards, many=True).data)
 

@@ -48,6 +48,7 @@ from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
 DEFAULT_KM = 20
 SIMILAR_FROM = 5  # letters from which a name is also found by trigram similarity
 CANDIDATES = 1000  # a keyword matching at most this many profiles is searched among them only
+COUNTED = 50  # results counted at most, on the page and in the API ("more than 50 members found")
 COMMON_ESTIMATE = 30_000  # profiles PostgreSQL expects a word to match, above which it is walked to
 MAX_KM = 200
 KM_PER_LAT = 110.574
@@ -319,6 +320,16 @@ def one_process():
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
         cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+
+
+def first_ids(found, counted: int) -> list[int]:
+    """The ids of the first ``counted + 1`` results of ``found`` (a :func:`search`), in order: how
+    many it found up to ``counted`` ("more than 50") and the pages within, from one walk of the
+    search. A common word matches thousands, and counting them all would cost more than the page;
+    a search read twice, once to count and once for the page, would cost twice its walk. The page's
+    profiles are then read by id (:func:`rows_by_id`)."""
+    with one_process():
+        return list(found.values_list("pk", flat=True)[:counted + 1])
 
 
 def rows_by_id(ids: list[int]) -> list[DirectoryProfile]:

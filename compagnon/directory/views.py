@@ -22,7 +22,6 @@ from . import access, search, selectors, services
 from .forms import ProfileForm, SearchForm, ShowcaseForm
 
 PER_PAGE = 20
-COUNTED = 50  # results counted at most ("more than 50 members found")
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
@@ -32,7 +31,7 @@ def search_page(request):
     scope = selectors.scope(request.user)
     form = SearchForm(request.GET or None, trades=search.trades())
     reaches = bool(access.reach_entities(scope))
-    page, cards, status, criteria, found_count = None, [], 200, None, 0
+    page, cards, status, criteria, found_count, counted = None, [], 200, None, 0, search.COUNTED
     if reaches:
         try:
             criteria = search.read_criteria(request, scope)
@@ -46,24 +45,20 @@ def search_page(request):
     return render(
         request, "directory/search.html",
         {"form": form, "page": page, "cards": cards, "reaches": reaches, "criteria": criteria,
-         "found_count": found_count, "counted": counted if page is not None else COUNTED},
+         "found_count": found_count, "counted": counted},
         status=status,
     )
 
 
 def _counted_page(found, number: int) -> tuple[LitePage, int, int]:
-    """The page of the search, and how many members it found, counted up to ``COUNTED`` (or to the
-    page's end): a common word matches thousands, and counting them all would cost more than the
-    page. The search runs once, for the ids of its first rows in order; the page's profiles are then
-    read by id (a search read twice, once to count and once for the page, cost twice its walk)."""
+    """The page of the search, and how many members it found, counted up to ``search.COUNTED`` (or
+    to the page's end): ``search.first_ids``."""
     end = number * PER_PAGE
-    counted = max(COUNTED, end)
-    with search.one_process():
-        ids = list(found.values_list("pk", flat=True)[:counted + 1])
+    counted = max(search.COUNTED, end)
+    ids = search.first_ids(found, counted)
     if number > 1 and len(ids) <= end - PER_PAGE:  # past the end: the first page rather than nothing
         return _counted_page(found, 1)
-    shown = ids[end - PER_PAGE:end]
-    page = LitePage(number, search.rows_by_id(shown), len(ids) > end)
+    page = LitePage(number, search.rows_by_id(ids[end - PER_PAGE:end]), len(ids) > end)
     return page, len(ids), counted
 
 

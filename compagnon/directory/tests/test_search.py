@@ -87,11 +87,21 @@ def test_results_are_paginated_with_a_profile_link_and_a_message_link(client, mo
     page2 = client.get(reverse("directory-search"), {"q": "dupont", "page": 2}).content.decode()
     assert "Person24" in page2 and "Person00" not in page2
     r = client.get(SEARCH, {"q": "dupont", "page_size": 10}, **auth(w.colleague.user)).json()
-    assert r["count"] == 25 and len(r["results"]) == 10
+    assert r["count"] == 25 and r["count_exact"] and len(r["results"]) == 10 and "page=2" in r["next"]
     # a common word is counted up to a point only: counting thousands would cost more than the page
-    monkeypatch.setattr("compagnon.directory.views.COUNTED", 20)
+    monkeypatch.setattr("compagnon.directory.search.COUNTED", 20)
     body = client.get(reverse("directory-search"), {"q": "dupont"}).content.decode()
     assert "More than 20 members found" in body and "25 members found" not in body
+    capped = client.get(SEARCH, {"q": "dupont", "page_size": 10}, **auth(w.colleague.user)).json()
+    assert (capped["count"], capped["count_exact"]) == (20, False) and capped["results"] == r["results"]
+    # the last page counts up to its end: the whole list then
+    last = client.get(SEARCH, {"q": "dupont", "page_size": 10, "page": 3}, **auth(w.colleague.user)).json()
+    assert (last["count"], last["count_exact"], last["next"]) == (25, True, None) and len(last["results"]) == 5
+    assert "page=2" in last["previous"]
+    names = {x["name"] for x in capped["results"] + last["results"]}
+    assert len(names) == 15  # no one twice across the pages
+    past = client.get(SEARCH, {"q": "dupont", "page_size": 10, "page": 4}, **auth(w.colleague.user))
+    assert past.status_code == 404
     row = r["results"][0]
     assert row["message_url"] == f"{reverse('messaging-compose')}?to={row['user']}"
     assert row["url"] == reverse("directory-member", args=[row["id"]])
