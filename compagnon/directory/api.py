@@ -174,28 +174,24 @@ SEARCH_PARAMETERS = [
 class SearchPagination(Pagination):
     """``?page=`` / ``?page_size=`` as everywhere; ``count`` is counted up to 50 or to the page's end
     (``count_exact`` false beyond it: "more than"), from the same walk of the search as the page
-    (``search.first_ids``): a common word matches thousands of members, and counting them all would
+    (``search.counted_page``): a common word matches thousands of members, and counting them all would
     cost ten times the page."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.size = self.get_page_size(request)
-        self.number = page_param(request, self.page_query_param)
-        end = self.number * self.size
-        self.counted = max(search.COUNTED, end)
-        ids = search.first_ids(queryset, self.counted)
-        if self.number > 1 and len(ids) <= end - self.size:
+        self.page = search.counted_page(queryset, page_param(request, self.page_query_param),
+                                        self.get_page_size(request))
+        if self.page is None:
             raise NotFound(self.invalid_page_message)  # as the other lists: DRF's words
-        self.found, self.more = len(ids), len(ids) > end
-        return search.rows_by_id(ids[end - self.size:end])
+        return self.page.rows
 
     def get_paginated_response(self, data):
-        url = self.request.build_absolute_uri()
+        url, number = self.request.build_absolute_uri(), self.page.number
         return Response({
-            "count": min(self.found, self.counted),
-            "count_exact": self.found <= self.counted,
-            "next": replace_query_param(url, self.page_query_param, self.number + 1) if self.more else None,
-            "previous": replace_query_param(url, self.page_query_param, self.number - 1) if self.number > 1 else None,
+            "count": self.page.count,
+            "count_exact": self.page.exact,
+            "next": replace_query_param(url, self.page_query_param, number + 1) if self.page.has_next else None,
+            "previous": replace_query_param(url, self.page_query_param, number - 1) if number > 1 else None,
             "results": data,
         })
 

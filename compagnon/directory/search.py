@@ -293,49 +293,80 @@ def _through_indexes(ids) -> list[int] | None:
     start and checks every row until it has enough (45 ms for "alex", which it expects in 9 % of
     the rows and finds in 2 %); through the index it takes 20 ms. Its own estimate tells the
     common words (where reading the table wins) from the others; for the others, sequential reads
-    are turned off for this one query (``SET LOCAL``, reset at once, inside a savepoint)."""
+    are turned off for this one query."""
     sql, params = ids.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        if plan[0]["Plan"]["Plan Rows"] > COMMON_ESTIMATE:
-            return None
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        found = list(ids[:CANDIDATES + 1])
-        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-    return found
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    if plan[0]["Plan"]["Plan Rows"] > COMMON_ESTIMATE:
+        return None
+    with _planner("enable_seqscan", "off"):
+        return list(ids[:CANDIDATES + 1])
 
 
 @contextmanager
-def one_process():
-    """Run the search's queries in this connection's process only. For a page of 20 members
-    PostgreSQL sometimes starts a parallel worker to walk the profiles: starting it took 17 ms for
-    7 ms of work, and on a busy server the worker only competes with the other requests. On
-    PostgreSQL, ``SET LOCAL`` inside a savepoint, reset when the block ends; nothing elsewhere."""
+def _planner(name: str, value: str):
+    """PostgreSQL's planner setting ``name`` at ``value`` for the queries of the block only: set
+    for the transaction (a savepoint when one is open) and given back its value when the block
+    ends. Elsewhere, nothing."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        previous = cursor.fetchone()[0]
         yield
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, previous])
 
 
-def first_ids(found, counted: int) -> list[int]:
-    """The ids of the first ``counted + 1`` results of ``found`` (a :func:`search`), in order: how
-    many it found up to ``counted`` ("more than 50") and the pages within, from one walk of the
-    search. A common word matches thousands, and counting them all would cost more than the page;
-    a search read twice, once to count and once for the page, would cost twice its walk. The page's
-    profiles are then read by id (:func:`rows_by_id`)."""
+def one_process():
+    """Run the search's queries in this connection's process only. For a page of 20 members
+    PostgreSQL sometimes starts a parallel worker to walk the profiles: starting it took 17 ms for
+    7 ms of work, and on a busy server the worker only competes with the other requests."""
+    return _planner("max_parallel_workers_per_gather", "0")
+
+
+@dataclass
+class CountedPage:
+    """A page of :func:`search`'s results and how many it found, counted up to ``counted``."""
+
+    number: int
+    rows: list
+    found: int  # up to counted + 1
+    counted: int
+    has_next: bool
+
+    @property
+    def count(self) -> int:
+        return min(self.found, self.counted)
+
+    @property
+    def exact(self) -> bool:
+        return self.found <= self.counted
+
+
+def counted_page(found, number: int, per_page: int) -> CountedPage | None:
+    """Page ``number`` of ``found`` (a :func:`search`) and how many it found, counted up to
+    :data:`COUNTED` or to the page's end, whichever is more (``None`` past the last page).
+
+    The search runs once, for the ids of its first rows in order, which give both the count and the
+    page; the page's profiles are then read by id. A common word matches thousands, and counting
+    them all would cost more than the page; a search read twice, once to count and once for the
+    page, would cost twice its walk."""
+    end = number * per_page
+    counted = max(COUNTED, end)
     with one_process():
-        return list(found.values_list("pk", flat=True)[:counted + 1])
+        ids = list(found.values_list("pk", flat=True)[:counted + 1])
+    if number > 1 and len(ids) <= end - per_page:
+        return None
+    return CountedPage(number, _rows_by_id(ids[end - per_page:end]), len(ids), counted, len(ids) > end)
 
 
-def rows_by_id(ids: list[int]) -> list[DirectoryProfile]:
-    """The profiles of ``ids`` in that order (a page of :func:`search`'s results, found first as
-    ids), as ``selectors.result_cards`` reads them: the member and user joined, the trades
-    prefetched. Each card is still checked against the viewer's access there."""
+def _rows_by_id(ids: list[int]) -> list[DirectoryProfile]:
+    """The profiles of ``ids`` in that order, as ``selectors.result_cards`` reads them: the member
+    and user joined, the trades prefetched. Each card is still checked against the viewer's access
+    there."""
     rows = (DirectoryProfile.objects.filter(pk__in=ids).select_related("member__user")
             .prefetch_related("member__trades").defer(*SEARCH_ONLY).in_bulk())
     return [rows[pk] for pk in ids if pk in rows]

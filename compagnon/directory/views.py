@@ -51,15 +51,10 @@ def search_page(request):
 
 
 def _counted_page(found, number: int) -> tuple[LitePage, int, int]:
-    """The page of the search, and how many members it found, counted up to ``search.COUNTED`` (or
-    to the page's end): ``search.first_ids``."""
-    end = number * PER_PAGE
-    counted = max(search.COUNTED, end)
-    ids = search.first_ids(found, counted)
-    if number > 1 and len(ids) <= end - PER_PAGE:  # past the end: the first page rather than nothing
-        return _counted_page(found, 1)
-    page = LitePage(number, search.rows_by_id(ids[end - PER_PAGE:end]), len(ids) > end)
-    return page, len(ids), counted
+    """The page of the search (past the end: the first page rather than nothing), how many members
+    it found and up to how many it counted (``search.counted_page``)."""
+    page = search.counted_page(found, number, PER_PAGE) or search.counted_page(found, 1, PER_PAGE)
+    return LitePage(page.number, page.rows, page.has_next), page.found, page.counted
 
 
 @login_required
