@@ -10,11 +10,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('purchases', '0003_reverse_charge_and_credit_uses'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -43,6 +43,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'fixed asset',
                 'verbose_name_plural': 'fixed assets',
                 'ordering': ['-acquired_on', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state'], name='asset_by_entity_state')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('invoice__isnull', False)), fields=('invoice',), name='one_asset_per_supplier_invoice'), models.CheckConstraint(condition=models.Q(('cost__gt', 0)), name='asset_cost_positive'), models.CheckConstraint(condition=models.Q(('years__gt', 0)), name='asset_years_positive')],
             },
         ),
         migrations.CreateModel(
@@ -60,26 +62,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'depreciation',
                 'verbose_name_plural': 'depreciations',
                 'ordering': ['asset', 'year'],
+                'constraints': [models.UniqueConstraint(fields=('asset', 'year'), name='one_depreciation_per_asset_year')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['entity', 'state'], name='asset_by_entity_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.UniqueConstraint(condition=models.Q(('invoice__isnull', False)), fields=('invoice',), name='one_asset_per_supplier_invoice'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__gt', 0)), name='asset_cost_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('years__gt', 0)), name='asset_years_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='depreciation',
-            constraint=models.UniqueConstraint(fields=('asset', 'year'), name='one_depreciation_per_asset_year'),
         ),
     ]

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('organisation', '0002_entity_number_patterns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('organisation', '0002_entity_number_patterns'),
     ]
 
     operations = [
@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'bank account',
                 'verbose_name_plural': 'bank accounts',
                 'ordering': ['entity', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('iban',), name='bank_account_iban_unique')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +94,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'bank transaction',
                 'verbose_name_plural': 'bank transactions',
                 'ordering': ['-booking_date', '-id'],
+                'indexes': [models.Index(fields=['account', 'state', '-booking_date'], name='banking_ban_account_f0222d_idx'), models.Index(fields=['structured_reference'], name='banking_ban_structu_69c9e5_idx')],
+                'constraints': [models.UniqueConstraint(fields=('account', 'fingerprint'), name='bank_transaction_once')],
             },
         ),
         migrations.CreateModel(
@@ -119,21 +122,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'CSV column mapping',
                 'verbose_name_plural': 'CSV column mappings',
             },
-        ),
-        migrations.AddConstraint(
-            model_name='bankaccount',
-            constraint=models.UniqueConstraint(fields=('iban',), name='bank_account_iban_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='banktransaction',
-            index=models.Index(fields=['account', 'state', '-booking_date'], name='banking_ban_account_f0222d_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='banktransaction',
-            index=models.Index(fields=['structured_reference'], name='banking_ban_structu_69c9e5_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='banktransaction',
-            constraint=models.UniqueConstraint(fields=('account', 'fingerprint'), name='bank_transaction_once'),
         ),
     ]

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -104,6 +104,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'recurring entry',
                 'verbose_name_plural': 'recurring entries',
                 'ordering': ['entity_id', 'label', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('day__gte', 1), ('day__lte', 28)), name='bookkeeping_template_day_1_28')],
             },
         ),
         migrations.CreateModel(
@@ -143,11 +144,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'year closing',
                 'verbose_name_plural': 'year closings',
                 'ordering': ['entity_id', '-year'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'year'), name='bookkeeping_year_closed_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='recurringtemplate',
-            constraint=models.CheckConstraint(condition=models.Q(('day__gte', 1), ('day__lte', 28)), name='bookkeeping_template_day_1_28'),
         ),
         migrations.AddIndex(
             model_name='manualentry',
@@ -156,9 +154,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='manualentry',
             constraint=models.UniqueConstraint(condition=models.Q(('template__isnull', False)), fields=('template', 'period'), name='bookkeeping_one_entry_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='yearclosing',
-            constraint=models.UniqueConstraint(fields=('entity', 'year'), name='bookkeeping_year_closed_once'),
         ),
     ]

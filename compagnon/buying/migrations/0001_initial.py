@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('purchases', '0003_reverse_charge_and_credit_uses'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -43,6 +43,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'group purchase',
                 'verbose_name_plural': 'group purchases',
                 'ordering': ['deadline', 'id'],
+                'indexes': [models.Index(fields=['entity', 'state', 'deadline'], name='buying_group_by_state')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='buying_group_price_positive'), models.CheckConstraint(condition=models.Q(('minimum_quantity__gte', 0)), name='buying_group_minimum_positive'), models.UniqueConstraint(condition=models.Q(('invoice__isnull', False)), fields=('invoice',), name='buying_one_group_per_invoice')],
             },
         ),
         migrations.CreateModel(
@@ -79,6 +81,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'participation',
                 'verbose_name_plural': 'participations',
                 'ordering': ['group_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('group', 'activity'), name='buying_one_participation_per_activity'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='buying_quantity_positive')],
             },
         ),
         migrations.CreateModel(
@@ -98,6 +101,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'supplier rating',
                 'verbose_name_plural': 'supplier ratings',
                 'ordering': ['-updated_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('supplier', 'member'), name='buying_one_rating_per_member'), models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='buying_rating_range')],
             },
         ),
         migrations.CreateModel(
@@ -118,42 +122,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'negotiated terms',
                 'verbose_name_plural': 'negotiated terms',
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='buying_terms_valid_range')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='grouppurchase',
-            index=models.Index(fields=['entity', 'state', 'deadline'], name='buying_group_by_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='grouppurchase',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='buying_group_price_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='grouppurchase',
-            constraint=models.CheckConstraint(condition=models.Q(('minimum_quantity__gte', 0)), name='buying_group_minimum_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='grouppurchase',
-            constraint=models.UniqueConstraint(condition=models.Q(('invoice__isnull', False)), fields=('invoice',), name='buying_one_group_per_invoice'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('group', 'activity'), name='buying_one_participation_per_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='buying_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierrating',
-            constraint=models.UniqueConstraint(fields=('supplier', 'member'), name='buying_one_rating_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierrating',
-            constraint=models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='buying_rating_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierterms',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='buying_terms_valid_range'),
         ),
     ]

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'shared position',
                 'verbose_name_plural': 'shared positions',
                 'ordering': ['title', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0)), name='cooperation_position_hours_positive'), models.CheckConstraint(condition=models.Q(('monthly_cost__gte', 0)), name='cooperation_position_cost_positive')],
             },
         ),
         migrations.CreateModel(
@@ -53,6 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'share of a position',
                 'verbose_name_plural': 'shares of a position',
                 'ordering': ['position_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('position', 'activity'), name='cooperation_share_unique'), models.CheckConstraint(condition=models.Q(('percent__gt', 0), ('percent__lte', 100)), name='cooperation_share_percent_range')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +72,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'monthly charge of a position',
                 'verbose_name_plural': 'monthly charges of positions',
                 'ordering': ['-month', 'position_id'],
+                'constraints': [models.UniqueConstraint(fields=('position', 'month'), name='cooperation_charge_once_a_month')],
             },
         ),
         migrations.CreateModel(
@@ -93,25 +96,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['giver', 'status'], name='coop_exchange_giver'), models.Index(fields=['receiver', 'status'], name='coop_exchange_receiver')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='cooperation_exchange_hours_positive'), models.CheckConstraint(condition=models.Q(('giver', models.F('receiver')), _negated=True), name='cooperation_exchange_two_people')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='sharedposition',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0)), name='cooperation_position_hours_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='sharedposition',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_cost__gte', 0)), name='cooperation_position_cost_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='positionshare',
-            constraint=models.UniqueConstraint(fields=('position', 'activity'), name='cooperation_share_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='positionshare',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__gt', 0), ('percent__lte', 100)), name='cooperation_share_percent_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='positioncharge',
-            constraint=models.UniqueConstraint(fields=('position', 'month'), name='cooperation_charge_once_a_month'),
         ),
     ]

@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0002_contacts_relationship_imports'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0002_entity_number_patterns'),
         ('sales', '0005_payment_state'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -128,6 +128,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'collections case',
                 'verbose_name_plural': 'collections cases',
                 'ordering': ['-opened_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'status', '-opened_at'], name='dunning_case_queue'), models.Index(fields=['activity', '-opened_at'], name='dunning_case_by_activity')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('new', 'in_progress'))), fields=('activity', 'client'), name='dunning_one_open_case_per_client')],
             },
         ),
         migrations.CreateModel(
@@ -198,6 +200,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'collection plan',
                 'verbose_name_plural': 'collection plans',
                 'ordering': ['entity', '-active', 'name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('active', True)), fields=('entity',), name='dunning_one_active_plan')],
             },
         ),
         migrations.CreateModel(
@@ -209,6 +212,9 @@ class Migration(migrations.Migration):
                 ('last_sequence', models.PositiveIntegerField(default=0)),
                 ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.entity')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('entity', 'series', 'year'), name='dunning_one_cursor')],
+            },
         ),
         migrations.CreateModel(
             name='PlanStep',
@@ -228,6 +234,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'plan step',
                 'verbose_name_plural': 'plan steps',
                 'ordering': ['plan', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('plan', 'order'), name='dunning_step_order_unique')],
             },
         ),
         migrations.AddField(
@@ -248,35 +255,12 @@ class Migration(migrations.Migration):
                 'verbose_name': 'step text',
                 'verbose_name_plural': 'step texts',
                 'ordering': ['step', 'language'],
+                'constraints': [models.UniqueConstraint(fields=('step', 'language'), name='dunning_one_template_per_language')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['entity', 'status', '-opened_at'], name='dunning_case_queue'),
-        ),
-        migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['activity', '-opened_at'], name='dunning_case_by_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='collectioncase',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('new', 'in_progress'))), fields=('activity', 'client'), name='dunning_one_open_case_per_client'),
         ),
         migrations.AddConstraint(
             model_name='casedocument',
             constraint=models.UniqueConstraint(fields=('case', 'document'), name='dunning_case_document_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='collectionplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('entity',), name='dunning_one_active_plan'),
-        ),
-        migrations.AddConstraint(
-            model_name='planningcursor',
-            constraint=models.UniqueConstraint(fields=('entity', 'series', 'year'), name='dunning_one_cursor'),
-        ),
-        migrations.AddConstraint(
-            model_name='planstep',
-            constraint=models.UniqueConstraint(fields=('plan', 'order'), name='dunning_step_order_unique'),
         ),
         migrations.AddIndex(
             model_name='automatedaction',
@@ -297,9 +281,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='automatedaction',
             constraint=models.UniqueConstraint(fields=('document', 'step'), name='dunning_one_action_per_document_step'),
-        ),
-        migrations.AddConstraint(
-            model_name='steptemplate',
-            constraint=models.UniqueConstraint(fields=('step', 'language'), name='dunning_one_template_per_language'),
         ),
     ]

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('organisation', '0003_entity_send_by_peppol'),
         ('purchases', '0003_reverse_charge_and_credit_uses'),
         ('sales', '0008_document_client_key'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['entity', 'direction', '-updated_at_platform'], name='ereporting__entity__0750c2_idx')],
             },
         ),
         migrations.CreateModel(
@@ -68,6 +69,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invoice status',
                 'verbose_name_plural': 'invoice statuses',
                 'ordering': ['-at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('flow', 'invoice_number', 'code'), name='lifecycle_once')],
             },
         ),
         migrations.CreateModel(
@@ -95,22 +97,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'e-report',
                 'verbose_name_plural': 'e-reports',
                 'ordering': ['-period_start', 'kind', '-version'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'kind', 'period_start', 'version'), name='ereport_version_unique'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='ereport_period_order')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='platformflow',
-            index=models.Index(fields=['entity', 'direction', '-updated_at_platform'], name='ereporting__entity__0750c2_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='lifecyclestatus',
-            constraint=models.UniqueConstraint(fields=('flow', 'invoice_number', 'code'), name='lifecycle_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('entity', 'kind', 'period_start', 'version'), name='ereport_version_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='ereport_period_order'),
         ),
     ]

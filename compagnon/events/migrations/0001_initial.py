@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -82,6 +82,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'request for a mentor',
                 'verbose_name_plural': 'requests for a mentor',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'trade', 'status'], name='events_ask_trade')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('mentee', 'trade'), name='events_one_open_ask')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +105,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'mentoring pair',
                 'verbose_name_plural': 'mentoring pairs',
                 'ordering': ['-since', '-id'],
+                'indexes': [models.Index(fields=['mentor', 'ended_on'], name='events_pair_mentor'), models.Index(fields=['mentee', 'ended_on'], name='events_pair_mentee')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('mentor', models.F('mentee')), _negated=True), name='events_pair_two_people')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +127,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'registration',
                 'verbose_name_plural': 'registrations',
                 'ordering': ['registered_at', 'id'],
+                'indexes': [models.Index(fields=['event', 'status', 'registered_at'], name='events_reg_queue'), models.Index(fields=['member', 'status'], name='events_reg_member')],
+                'constraints': [models.UniqueConstraint(fields=('event', 'member'), name='events_one_registration_per_member')],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +156,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'reminder sent',
                 'verbose_name_plural': 'reminders sent',
+                'constraints': [models.UniqueConstraint(fields=('registration', 'kind'), name='events_reminder_once')],
             },
         ),
         migrations.CreateModel(
@@ -164,6 +171,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'training topic',
                 'verbose_name_plural': 'training topics',
                 'ordering': ['name', 'id'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('entity'), name='events_topic_unique_per_entity')],
             },
         ),
         migrations.CreateModel(
@@ -183,6 +191,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'training request',
                 'verbose_name_plural': 'training requests',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'status'], name='events_trainreq_entity')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('member', 'topic', 'level'), name='events_one_open_request')],
             },
         ),
         migrations.AddField(
@@ -226,54 +236,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-date', '-id'],
                 'indexes': [models.Index(fields=['pair', 'date'], name='events_meeting_pair')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='mentorrequest',
-            index=models.Index(fields=['entity', 'trade', 'status'], name='events_ask_trade'),
-        ),
-        migrations.AddConstraint(
-            model_name='mentorrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('mentee', 'trade'), name='events_one_open_ask'),
-        ),
-        migrations.AddIndex(
-            model_name='mentorpair',
-            index=models.Index(fields=['mentor', 'ended_on'], name='events_pair_mentor'),
-        ),
-        migrations.AddIndex(
-            model_name='mentorpair',
-            index=models.Index(fields=['mentee', 'ended_on'], name='events_pair_mentee'),
-        ),
-        migrations.AddConstraint(
-            model_name='mentorpair',
-            constraint=models.CheckConstraint(condition=models.Q(('mentor', models.F('mentee')), _negated=True), name='events_pair_two_people'),
-        ),
-        migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['event', 'status', 'registered_at'], name='events_reg_queue'),
-        ),
-        migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['member', 'status'], name='events_reg_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('event', 'member'), name='events_one_registration_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(fields=('registration', 'kind'), name='events_reminder_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingtopic',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('entity'), name='events_topic_unique_per_entity'),
-        ),
-        migrations.AddIndex(
-            model_name='trainingrequest',
-            index=models.Index(fields=['entity', 'status'], name='events_trainreq_entity'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('member', 'topic', 'level'), name='events_one_open_request'),
         ),
         migrations.AddIndex(
             model_name='event',

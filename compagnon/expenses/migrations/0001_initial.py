@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0002_contacts_relationship_imports'),
         ('ledger', '0003_balance_check_once_per_entry'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('payouts', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -72,6 +72,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'expense claim',
                 'verbose_name_plural': 'expense claims',
                 'ordering': ['-date', '-id'],
+                'indexes': [models.Index(fields=['activity', 'state', '-date'], name='expense_claim_by_activity'), models.Index(fields=['entity', 'state'], name='expense_claim_by_state'), models.Index(fields=['member', 'amount', 'date'], name='expense_claim_duplicates')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('member', 'client_key'), name='expense_claim_sent_once'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='expense_claim_amount_not_negative'), models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'submitted', 'approved', 'refused'])), name='expense_claim_state_valid')],
             },
         ),
         migrations.CreateModel(
@@ -99,6 +101,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'VAT of a receipt',
                 'verbose_name_plural': 'VAT of receipts',
                 'ordering': ['-rate'],
+                'constraints': [models.UniqueConstraint(fields=('claim', 'rate'), name='expense_vat_one_per_rate'), models.CheckConstraint(condition=models.Q(('tax_amount__gte', 0)), name='expense_vat_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -117,37 +120,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reimbursement account',
                 'verbose_name_plural': 'reimbursement accounts',
             },
-        ),
-        migrations.AddIndex(
-            model_name='expenseclaim',
-            index=models.Index(fields=['activity', 'state', '-date'], name='expense_claim_by_activity'),
-        ),
-        migrations.AddIndex(
-            model_name='expenseclaim',
-            index=models.Index(fields=['entity', 'state'], name='expense_claim_by_state'),
-        ),
-        migrations.AddIndex(
-            model_name='expenseclaim',
-            index=models.Index(fields=['member', 'amount', 'date'], name='expense_claim_duplicates'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('member', 'client_key'), name='expense_claim_sent_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='expense_claim_amount_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'submitted', 'approved', 'refused'])), name='expense_claim_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='expensevat',
-            constraint=models.UniqueConstraint(fields=('claim', 'rate'), name='expense_vat_one_per_rate'),
-        ),
-        migrations.AddConstraint(
-            model_name='expensevat',
-            constraint=models.CheckConstraint(condition=models.Q(('tax_amount__gte', 0)), name='expense_vat_not_negative'),
         ),
     ]

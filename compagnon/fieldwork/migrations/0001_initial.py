@@ -167,6 +167,9 @@ class Migration(migrations.Migration):
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sector_memberships', to='members.member')),
                 ('sector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='fieldwork.sector')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('sector', 'member'), name='fieldwork_one_membership_per_sector')],
+            },
         ),
         migrations.AddField(
             model_name='sector',
@@ -225,6 +228,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['starts_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='fieldwork_unavailability_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -258,6 +262,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'visit',
                 'verbose_name_plural': 'visits',
                 'ordering': ['day', 'starts_at', 'id'],
+                'indexes': [models.Index(fields=['member', 'day'], name='fieldwork_v_member__19491c_idx'), models.Index(fields=['sector', 'day'], name='fieldwork_v_sector__8276d6_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('rhythm_date__isnull', False)), fields=('contract', 'rhythm_date'), name='fieldwork_one_visit_per_rhythm_date')],
             },
         ),
         migrations.CreateModel(
@@ -296,6 +302,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'deposit',
                 'verbose_name_plural': 'deposits',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('provider_ref', ''), _negated=True), fields=('provider', 'provider_ref'), name='fieldwork_one_deposit_per_payment')],
             },
         ),
         migrations.CreateModel(
@@ -313,32 +320,8 @@ class Migration(migrations.Migration):
                 'ordering': ['position', 'id'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='sectormembership',
-            constraint=models.UniqueConstraint(fields=('sector', 'member'), name='fieldwork_one_membership_per_sector'),
-        ),
         migrations.AddIndex(
             model_name='request',
             index=models.Index(fields=['sector', 'state'], name='fieldwork_r_sector__6e5cd9_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='unavailability',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='fieldwork_unavailability_ends_after_start'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['member', 'day'], name='fieldwork_v_member__19491c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['sector', 'day'], name='fieldwork_v_sector__8276d6_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.UniqueConstraint(condition=models.Q(('rhythm_date__isnull', False)), fields=('contract', 'rhythm_date'), name='fieldwork_one_visit_per_rhythm_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='deposit',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_ref', ''), _negated=True), fields=('provider', 'provider_ref'), name='fieldwork_one_deposit_per_payment'),
         ),
     ]

@@ -13,10 +13,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'general assembly',
                 'verbose_name_plural': 'general assemblies',
                 'ordering': ['entity_id', '-held_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state', 'held_at'], name='governance__entity__122e7b_idx')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'category of associates',
                 'verbose_name_plural': 'categories of associates',
                 'ordering': ['entity_id', 'position', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'name'), name='governance_category_unique')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +88,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'associate',
                 'verbose_name_plural': 'associates',
                 'ordering': ['entity_id', 'id'],
+                'indexes': [models.Index(fields=['entity', 'left_on'], name='governance__entity__ebea1f_idx')],
             },
         ),
         migrations.CreateModel(
@@ -113,6 +116,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'proxy',
                 'verbose_name_plural': 'proxies',
+                'constraints': [models.UniqueConstraint(fields=('assembly', 'giver'), name='governance_proxy_once'), models.CheckConstraint(condition=models.Q(('giver', models.F('holder')), _negated=True), name='governance_proxy_not_self')],
             },
         ),
         migrations.CreateModel(
@@ -127,6 +131,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'registration',
                 'verbose_name_plural': 'registrations',
+                'constraints': [models.UniqueConstraint(fields=('assembly', 'associate'), name='governance_registration_once')],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +155,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'resolution',
                 'verbose_name_plural': 'resolutions',
                 'ordering': ['assembly_id', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('assembly', 'number'), name='governance_resolution_number')],
             },
         ),
         migrations.CreateModel(
@@ -163,6 +169,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ballot',
                 'verbose_name_plural': 'ballots',
+                'indexes': [models.Index(fields=['resolution', 'choice'], name='governance__resolut_2bf00e_idx')],
             },
         ),
         migrations.CreateModel(
@@ -185,6 +192,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'share movement',
                 'verbose_name_plural': 'share movements',
                 'ordering': ['date', 'id'],
+                'indexes': [models.Index(fields=['associate', 'date'], name='governance__associa_638f9e_idx'), models.Index(fields=['counterpart', 'date'], name='governance__counter_5c22d9_idx'), models.Index(fields=['entity', 'date'], name='governance__entity__24cd5f_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='governance_movement_amount_positive')],
             },
         ),
         migrations.CreateModel(
@@ -199,58 +208,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'vote record',
                 'verbose_name_plural': 'vote records',
+                'constraints': [models.UniqueConstraint(fields=('resolution', 'associate'), name='governance_one_vote')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='assembly',
-            index=models.Index(fields=['entity', 'state', 'held_at'], name='governance__entity__122e7b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='associatecategory',
-            constraint=models.UniqueConstraint(fields=('entity', 'name'), name='governance_category_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='associate',
-            index=models.Index(fields=['entity', 'left_on'], name='governance__entity__ebea1f_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='proxy',
-            constraint=models.UniqueConstraint(fields=('assembly', 'giver'), name='governance_proxy_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='proxy',
-            constraint=models.CheckConstraint(condition=models.Q(('giver', models.F('holder')), _negated=True), name='governance_proxy_not_self'),
-        ),
-        migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('assembly', 'associate'), name='governance_registration_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='resolution',
-            constraint=models.UniqueConstraint(fields=('assembly', 'number'), name='governance_resolution_number'),
-        ),
-        migrations.AddIndex(
-            model_name='ballot',
-            index=models.Index(fields=['resolution', 'choice'], name='governance__resolut_2bf00e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='sharemovement',
-            index=models.Index(fields=['associate', 'date'], name='governance__associa_638f9e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='sharemovement',
-            index=models.Index(fields=['counterpart', 'date'], name='governance__counter_5c22d9_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='sharemovement',
-            index=models.Index(fields=['entity', 'date'], name='governance__entity__24cd5f_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='sharemovement',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='governance_movement_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='voterecord',
-            constraint=models.UniqueConstraint(fields=('resolution', 'associate'), name='governance_one_vote'),
         ),
     ]

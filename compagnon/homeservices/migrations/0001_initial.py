@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0002_contacts_relationship_imports'),
         ('fieldwork', '0001_initial'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('sales', '0008_document_client_key'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['period_start', 'id'],
+                'indexes': [models.Index(fields=['activity', 'state'], name='homeservice_activit_9e7594_idx'), models.Index(fields=['state', 'period_end'], name='homeservice_state_e87105_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('visit__isnull', True), models.Q(('state', 'issued'), _negated=True)), fields=('contract', 'period_start'), name='homeservices_one_open_invoice_per_period'), models.UniqueConstraint(condition=models.Q(('visit__isnull', False), models.Q(('state', 'issued'), _negated=True)), fields=('contract', 'visit'), name='homeservices_one_open_invoice_per_visit')],
             },
         ),
         migrations.CreateModel(
@@ -100,6 +102,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['member', 'answered_at'], name='homeservice_member__9d64d4_idx'), models.Index(fields=['sector', 'answered_at'], name='homeservice_sector__0d19b1_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('month__isnull', False)), fields=('contract', 'month'), name='homeservices_one_monthly_survey'), models.CheckConstraint(condition=models.Q(('stars__isnull', True), models.Q(('stars__gte', 1), ('stars__lte', 5)), _connector='OR'), name='homeservices_stars_1_to_5')],
             },
         ),
         migrations.CreateModel(
@@ -160,37 +164,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['activity', 'year'], name='homeservice_activit_ec4dfc_idx')],
                 'constraints': [models.UniqueConstraint(fields=('client', 'year', 'version'), name='homeservices_certificate_version')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='fieldinvoice',
-            index=models.Index(fields=['activity', 'state'], name='homeservice_activit_9e7594_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='fieldinvoice',
-            index=models.Index(fields=['state', 'period_end'], name='homeservice_state_e87105_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='fieldinvoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', True), models.Q(('state', 'issued'), _negated=True)), fields=('contract', 'period_start'), name='homeservices_one_open_invoice_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='fieldinvoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('visit__isnull', False), models.Q(('state', 'issued'), _negated=True)), fields=('contract', 'visit'), name='homeservices_one_open_invoice_per_visit'),
-        ),
-        migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['member', 'answered_at'], name='homeservice_member__9d64d4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['sector', 'answered_at'], name='homeservice_sector__0d19b1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.UniqueConstraint(condition=models.Q(('month__isnull', False)), fields=('contract', 'month'), name='homeservices_one_monthly_survey'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('stars__isnull', True), models.Q(('stars__gte', 1), ('stars__lte', 5)), _connector='OR'), name='homeservices_stars_1_to_5'),
         ),
     ]

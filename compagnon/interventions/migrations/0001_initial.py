@@ -78,6 +78,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'intervention sheet',
                 'verbose_name_plural': 'intervention sheets',
+                'indexes': [models.Index(fields=['state', 'validated_at'], name='interventio_state_ec0c37_idx')],
             },
         ),
         migrations.CreateModel(
@@ -191,9 +192,5 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'id'],
                 'indexes': [models.Index(fields=['visit', 'at'], name='interventio_visit_i_e24765_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='sheet',
-            index=models.Index(fields=['state', 'validated_at'], name='interventio_state_ec0c37_idx'),
         ),
     ]

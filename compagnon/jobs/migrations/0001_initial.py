@@ -12,13 +12,13 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0002_contacts_relationship_imports'),
         ('fieldwork', '0001_initial'),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('sales', '0008_document_client_key'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -52,6 +52,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'job',
                 'verbose_name_plural': 'jobs',
                 'ordering': ['-starts_on', '-id'],
+                'indexes': [models.Index(fields=['activity', '-starts_on'], name='jobs_job_activity')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='jobs_job_ends_after_start'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='jobs_job_amount_positive')],
             },
         ),
         migrations.CreateModel(
@@ -66,6 +68,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'document of a job',
                 'verbose_name_plural': 'documents of a job',
                 'ordering': ['job_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('job', 'document'), name='jobs_document_once')],
             },
         ),
         migrations.CreateModel(
@@ -101,6 +104,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'step of a job',
                 'verbose_name_plural': 'steps of a job',
                 'ordering': ['job_id', 'position', 'id'],
+                'indexes': [models.Index(fields=['state', 'waiting_for'], name='jobs_step_queue')],
+                'constraints': [models.UniqueConstraint(fields=('job', 'kind'), name='jobs_step_once')],
             },
         ),
         migrations.CreateModel(
@@ -129,6 +134,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'job offer',
                 'verbose_name_plural': 'job offers',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state'], name='jobs_offer_open')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('fee_value__gte', 0)), name='jobs_offer_fee_positive'), models.CheckConstraint(condition=models.Q(models.Q(('fee_kind', 'percent'), _negated=True), ('fee_value__lte', 100), _connector='OR'), name='jobs_offer_percent_range'), models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('job',), name='jobs_offer_one_open')],
             },
         ),
         migrations.CreateModel(
@@ -151,50 +158,7 @@ class Migration(migrations.Migration):
                 'verbose_name': "finder's fee",
                 'verbose_name_plural': "finder's fees",
                 'ordering': ['-id'],
+                'indexes': [models.Index(fields=['payer', 'state'], name='jobs_fee_pending')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['activity', '-starts_on'], name='jobs_job_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='jobs_job_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='jobs_job_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='jobdocument',
-            constraint=models.UniqueConstraint(fields=('job', 'document'), name='jobs_document_once'),
-        ),
-        migrations.AddIndex(
-            model_name='jobstep',
-            index=models.Index(fields=['state', 'waiting_for'], name='jobs_step_queue'),
-        ),
-        migrations.AddConstraint(
-            model_name='jobstep',
-            constraint=models.UniqueConstraint(fields=('job', 'kind'), name='jobs_step_once'),
-        ),
-        migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['entity', 'state'], name='jobs_offer_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('fee_value__gte', 0)), name='jobs_offer_fee_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('fee_kind', 'percent'), _negated=True), ('fee_value__lte', 100), _connector='OR'), name='jobs_offer_percent_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('job',), name='jobs_offer_one_open'),
-        ),
-        migrations.AddIndex(
-            model_name='finderfee',
-            index=models.Index(fields=['payer', 'state'], name='jobs_fee_pending'),
         ),
     ]

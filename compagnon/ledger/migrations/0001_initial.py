@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0001_initial'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'account',
                 'verbose_name_plural': 'accounts',
                 'ordering': ['entity_id', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'code'), name='ledger_account_code_unique'), models.UniqueConstraint(condition=models.Q(models.Q(('role', ''), _negated=True), ('vat_rate__isnull', True)), fields=('entity', 'role'), name='ledger_account_role_unique'), models.UniqueConstraint(condition=models.Q(models.Q(('role', ''), _negated=True), ('vat_rate__isnull', False)), fields=('entity', 'role', 'vat_rate'), name='ledger_account_role_rate_unique')],
             },
         ),
         migrations.CreateModel(
@@ -73,6 +74,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'entry line',
                 'verbose_name_plural': 'entry lines',
                 'ordering': ['entry_id', 'id'],
+                'indexes': [models.Index(fields=['activity', 'entry'], name='ledger_entr_activit_f127b2_idx'), models.Index(fields=['account', 'entry'], name='ledger_entr_account_89969a_idx'), models.Index(fields=['client', 'entry'], name='ledger_entr_client__e8c666_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('debit__gte', 0), ('credit__gte', 0), models.Q(models.Q(('credit', 0), ('debit__gt', 0)), models.Q(('credit__gt', 0), ('debit', 0)), _connector='OR')), name='ledger_line_one_side')],
             },
         ),
         migrations.CreateModel(
@@ -88,6 +91,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'journal',
                 'verbose_name_plural': 'journals',
                 'ordering': ['entity_id', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'code'), name='ledger_journal_code_unique'), models.UniqueConstraint(condition=models.Q(('role', ''), _negated=True), fields=('entity', 'role'), name='ledger_journal_role_unique')],
             },
         ),
         migrations.AddField(
@@ -105,6 +109,9 @@ class Migration(migrations.Migration):
                 ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.entity')),
                 ('journal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counters', to='ledger.journal')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('journal', 'year'), name='ledger_counter_unique')],
+            },
         ),
         migrations.CreateModel(
             name='PeriodLock',
@@ -119,43 +126,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'period lock',
                 'verbose_name_plural': 'period locks',
                 'ordering': ['-locked_until', '-created_at'],
+                'indexes': [models.Index(fields=['entity', '-locked_until'], name='ledger_peri_entity__89b3b4_idx')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(fields=('entity', 'code'), name='ledger_account_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('role', ''), _negated=True), ('vat_rate__isnull', True)), fields=('entity', 'role'), name='ledger_account_role_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('role', ''), _negated=True), ('vat_rate__isnull', False)), fields=('entity', 'role', 'vat_rate'), name='ledger_account_role_rate_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='entryline',
-            index=models.Index(fields=['activity', 'entry'], name='ledger_entr_activit_f127b2_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='entryline',
-            index=models.Index(fields=['account', 'entry'], name='ledger_entr_account_89969a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='entryline',
-            index=models.Index(fields=['client', 'entry'], name='ledger_entr_client__e8c666_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='entryline',
-            constraint=models.CheckConstraint(condition=models.Q(('debit__gte', 0), ('credit__gte', 0), models.Q(models.Q(('credit', 0), ('debit__gt', 0)), models.Q(('credit__gt', 0), ('debit', 0)), _connector='OR')), name='ledger_line_one_side'),
-        ),
-        migrations.AddConstraint(
-            model_name='journal',
-            constraint=models.UniqueConstraint(fields=('entity', 'code'), name='ledger_journal_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='journal',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', ''), _negated=True), fields=('entity', 'role'), name='ledger_journal_role_unique'),
         ),
         migrations.AddIndex(
             model_name='entry',
@@ -176,13 +148,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='entry',
             constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='ledger_entry_number_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='journalcounter',
-            constraint=models.UniqueConstraint(fields=('journal', 'year'), name='ledger_counter_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='periodlock',
-            index=models.Index(fields=['entity', '-locked_until'], name='ledger_peri_entity__89b3b4_idx'),
         ),
     ]

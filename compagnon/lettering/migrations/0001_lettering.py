@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -44,6 +44,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'lettering',
                 'verbose_name_plural': 'letterings',
                 'ordering': ['account_id', 'number'],
+                'indexes': [models.Index(fields=['entity', 'account'], name='lettering_l_entity__9a182a_idx')],
+                'constraints': [models.UniqueConstraint(fields=('account', 'code'), name='lettering_code_unique'), models.UniqueConstraint(fields=('account', 'number'), name='lettering_number_unique'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='lettering_number_positive')],
             },
         ),
         migrations.CreateModel(
@@ -57,21 +59,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'lettered line',
                 'verbose_name_plural': 'lettered lines',
             },
-        ),
-        migrations.AddIndex(
-            model_name='lettering',
-            index=models.Index(fields=['entity', 'account'], name='lettering_l_entity__9a182a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='lettering',
-            constraint=models.UniqueConstraint(fields=('account', 'code'), name='lettering_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='lettering',
-            constraint=models.UniqueConstraint(fields=('account', 'number'), name='lettering_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='lettering',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='lettering_number_positive'),
         ),
     ]

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'interest',
                 'verbose_name_plural': 'interests',
                 'ordering': ['position', 'id'],
+                'indexes': [models.Index(fields=['entity', 'archived', 'position'], name='mailings_interest_list')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +70,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'mailing',
                 'verbose_name_plural': 'mailings',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state', '-created_at'], name='mailings_by_state'), models.Index(fields=['state', 'scheduled_for'], name='mailings_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('send_email', True), ('publish_news', True), _connector='OR'), name='mailings_one_channel')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +92,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'delivery',
                 'verbose_name_plural': 'deliveries',
+                'indexes': [models.Index(fields=['mailing', 'email_state', 'id'], name='mailings_delivery_state')],
+                'constraints': [models.UniqueConstraint(fields=('member', 'mailing'), name='mailings_one_delivery_per_member')],
             },
         ),
         migrations.CreateModel(
@@ -102,6 +107,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'declared interest',
                 'verbose_name_plural': 'declared interests',
+                'constraints': [models.UniqueConstraint(fields=('member', 'interest'), name='mailings_one_interest_per_member')],
             },
         ),
         migrations.CreateModel(
@@ -116,6 +122,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'communication preference',
                 'verbose_name_plural': 'communication preferences',
+                'constraints': [models.UniqueConstraint(fields=('member', 'kind'), name='mailings_one_preference_per_kind')],
             },
         ),
         migrations.CreateModel(
@@ -133,37 +140,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'unsubscriptions',
                 'ordering': ['-created_at', '-id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='interest',
-            index=models.Index(fields=['entity', 'archived', 'position'], name='mailings_interest_list'),
-        ),
-        migrations.AddIndex(
-            model_name='mailing',
-            index=models.Index(fields=['entity', 'state', '-created_at'], name='mailings_by_state'),
-        ),
-        migrations.AddIndex(
-            model_name='mailing',
-            index=models.Index(fields=['state', 'scheduled_for'], name='mailings_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='mailing',
-            constraint=models.CheckConstraint(condition=models.Q(('send_email', True), ('publish_news', True), _connector='OR'), name='mailings_one_channel'),
-        ),
-        migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['mailing', 'email_state', 'id'], name='mailings_delivery_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('member', 'mailing'), name='mailings_one_delivery_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='memberinterest',
-            constraint=models.UniqueConstraint(fields=('member', 'interest'), name='mailings_one_interest_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('member', 'kind'), name='mailings_one_preference_per_kind'),
         ),
     ]

@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('organisation', '0001_initial'),
     ]
 
     operations = [
@@ -82,6 +82,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'member',
                 'verbose_name_plural': 'members',
                 'ordering': ['user__last_name', 'user__first_name'],
+                'indexes': [models.Index(fields=['office', 'status'], name='members_mem_office__79bf61_idx'), models.Index(fields=['advisor', 'status'], name='members_mem_advisor_fa5c06_idx')],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'number'), name='member_number_unique_per_entity')],
             },
         ),
         migrations.CreateModel(
@@ -97,6 +99,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'activity membership',
                 'verbose_name_plural': 'activity memberships',
+                'indexes': [models.Index(fields=['member', 'activity'], name='members_act_member__d76a7a_idx')],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'member'), name='one_membership_per_member')],
             },
         ),
         migrations.AddField(
@@ -126,26 +130,6 @@ class Migration(migrations.Migration):
             model_name='activity',
             name='trade',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='members.trade', verbose_name='trade'),
-        ),
-        migrations.AddIndex(
-            model_name='activitymembership',
-            index=models.Index(fields=['member', 'activity'], name='members_act_member__d76a7a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='activitymembership',
-            constraint=models.UniqueConstraint(fields=('activity', 'member'), name='one_membership_per_member'),
-        ),
-        migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['office', 'status'], name='members_mem_office__79bf61_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['advisor', 'status'], name='members_mem_advisor_fa5c06_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('entity', 'number'), name='member_number_unique_per_entity'),
         ),
         migrations.AddIndex(
             model_name='activity',

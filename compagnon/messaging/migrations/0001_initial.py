@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_roleassignment_dates_and_relay'),
-        ('organisation', '0003_entity_send_by_peppol'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('organisation', '0003_entity_send_by_peppol'),
     ]
 
     operations = [
@@ -62,6 +62,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'message',
                 'verbose_name_plural': 'messages',
                 'ordering': ['id'],
+                'indexes': [models.Index(fields=['conversation', '-id'], name='messaging_latest')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('author', 'client_key'), name='messaging_sent_once')],
             },
         ),
         migrations.AddField(
@@ -102,6 +104,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'participant',
                 'verbose_name_plural': 'participants',
+                'indexes': [models.Index(fields=['user', 'archived', '-last_message_at', '-id'], name='messaging_inbox'), models.Index(condition=models.Q(('unread__gt', 0)), fields=['user'], name='messaging_unread')],
+                'constraints': [models.UniqueConstraint(fields=('conversation', 'user'), name='messaging_participant_once')],
             },
         ),
         migrations.CreateModel(
@@ -124,6 +128,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reported conversation',
                 'verbose_name_plural': 'reported conversations',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state', '-created_at'], name='messaging_report_queue')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('conversation', 'reporter'), name='messaging_report_open_once')],
             },
         ),
         migrations.CreateModel(
@@ -144,6 +150,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'suspension of writing',
                 'verbose_name_plural': 'suspensions of writing',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['user', 'entity'], name='messaging_suspended'), models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['entity'], name='messaging_suspended_entity')],
             },
         ),
         migrations.CreateModel(
@@ -159,41 +166,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'blocked people',
                 'constraints': [models.UniqueConstraint(fields=('blocker', 'blocked'), name='messaging_block_once'), models.CheckConstraint(condition=models.Q(('blocker', models.F('blocked')), _negated=True), name='messaging_block_not_self')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['conversation', '-id'], name='messaging_latest'),
-        ),
-        migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('author', 'client_key'), name='messaging_sent_once'),
-        ),
-        migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['user', 'archived', '-last_message_at', '-id'], name='messaging_inbox'),
-        ),
-        migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(condition=models.Q(('unread__gt', 0)), fields=['user'], name='messaging_unread'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('conversation', 'user'), name='messaging_participant_once'),
-        ),
-        migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['entity', 'state', '-created_at'], name='messaging_report_queue'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('conversation', 'reporter'), name='messaging_report_open_once'),
-        ),
-        migrations.AddIndex(
-            model_name='suspension',
-            index=models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['user', 'entity'], name='messaging_suspended'),
-        ),
-        migrations.AddIndex(
-            model_name='suspension',
-            index=models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['entity'], name='messaging_suspended_entity'),
         ),
     ]

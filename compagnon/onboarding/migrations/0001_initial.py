@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('knowledge', '0001_initial'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -75,6 +75,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'onboarding path',
                 'verbose_name_plural': 'onboarding paths',
                 'ordering': ['entity_id', 'maturity'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'maturity'), name='onboarding_one_path')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +124,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'onboarding step',
                 'verbose_name_plural': 'onboarding steps',
                 'ordering': ['path_id', 'position', 'id'],
+                'indexes': [models.Index(fields=['path', 'archived', 'position'], name='onboarding_step_order')],
             },
         ),
         migrations.CreateModel(
@@ -145,6 +147,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'signature',
                 'verbose_name_plural': 'signatures',
                 'ordering': ['-signed_at', '-id'],
+                'indexes': [models.Index(fields=['member', 'step'], name='onboarding_signature_member')],
             },
         ),
         migrations.CreateModel(
@@ -160,28 +163,13 @@ class Migration(migrations.Migration):
                 'verbose_name': 'step done',
                 'verbose_name_plural': 'steps done',
                 'ordering': ['assignment_id', 'done_at'],
+                'constraints': [models.UniqueConstraint(fields=('assignment', 'step'), name='onboarding_done_once')],
             },
         ),
         migrations.AddField(
             model_name='assignment',
             name='next_step',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='onboarding.step', verbose_name='next step'),
-        ),
-        migrations.AddConstraint(
-            model_name='path',
-            constraint=models.UniqueConstraint(fields=('entity', 'maturity'), name='onboarding_one_path'),
-        ),
-        migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['path', 'archived', 'position'], name='onboarding_step_order'),
-        ),
-        migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['member', 'step'], name='onboarding_signature_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='completion',
-            constraint=models.UniqueConstraint(fields=('assignment', 'step'), name='onboarding_done_once'),
         ),
         migrations.AddIndex(
             model_name='assignment',

@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('banking', '0001_initial'),
         ('clients', '0002_contacts_relationship_imports'),
         ('organisation', '0002_entity_number_patterns'),
         ('sales', '0005_payment_state'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -59,6 +59,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'transfer batch',
                 'verbose_name_plural': 'transfer batches',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state', '-created_at'], name='payout_batch_by_state')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'generated', 'sent', 'cancelled'])), name='payout_batch_state_valid'), models.CheckConstraint(condition=models.Q(('scheme__in', ['pain.001.001.09', 'pain.001.001.03'])), name='payout_batch_scheme_valid'), models.UniqueConstraint(condition=models.Q(('message_id', ''), _negated=True), fields=('message_id',), name='payout_batch_message_id_unique')],
             },
         ),
         migrations.CreateModel(
@@ -85,42 +87,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'transfer',
                 'verbose_name_plural': 'transfers',
                 'ordering': ['position', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payout_line_amount_positive'), models.CheckConstraint(condition=models.Q(('purpose__in', ['refund', 'expense', 'supplier'])), name='payout_line_purpose_valid'), models.CheckConstraint(condition=models.Q(('remittance_kind__in', ['text', 'ogm', 'rf'])), name='payout_line_remittance_kind_valid'), models.UniqueConstraint(fields=('batch', 'end_to_end_id'), name='payout_line_end_to_end_unique'), models.UniqueConstraint(condition=models.Q(('active', True), ('source_document__isnull', False)), fields=('source_document',), name='payout_line_refund_once')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='payoutbatch',
-            index=models.Index(fields=['entity', 'state', '-created_at'], name='payout_batch_by_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'generated', 'sent', 'cancelled'])), name='payout_batch_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('scheme__in', ['pain.001.001.09', 'pain.001.001.03'])), name='payout_batch_scheme_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutbatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('message_id', ''), _negated=True), fields=('message_id',), name='payout_batch_message_id_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payout_line_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutline',
-            constraint=models.CheckConstraint(condition=models.Q(('purpose__in', ['refund', 'expense', 'supplier'])), name='payout_line_purpose_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutline',
-            constraint=models.CheckConstraint(condition=models.Q(('remittance_kind__in', ['text', 'ogm', 'rf'])), name='payout_line_remittance_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutline',
-            constraint=models.UniqueConstraint(fields=('batch', 'end_to_end_id'), name='payout_line_end_to_end_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='payoutline',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('source_document__isnull', False)), fields=('source_document',), name='payout_line_refund_once'),
         ),
     ]

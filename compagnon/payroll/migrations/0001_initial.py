@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0004_line_date_journal'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('payouts', '0002_line_books_and_bank'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'payroll journal import',
                 'verbose_name_plural': 'payroll journal imports',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'posted')), fields=('entity', 'month'), name='payroll_one_journal_per_month')],
             },
         ),
         migrations.CreateModel(
@@ -60,6 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'payroll month',
                 'verbose_name_plural': 'payroll months',
                 'ordering': ['-month'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'month'), name='payroll_month_unique')],
             },
         ),
         migrations.CreateModel(
@@ -111,6 +113,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'payslip',
                 'verbose_name_plural': 'payslips',
                 'ordering': ['-month', '-id'],
+                'indexes': [models.Index(fields=['member', 'month'], name='payslip_by_member')],
             },
         ),
         migrations.CreateModel(
@@ -138,6 +141,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'salary request',
                 'verbose_name_plural': 'salary requests',
                 'ordering': ['-month', '-id'],
+                'indexes': [models.Index(fields=['entity', 'month', 'state'], name='payroll_request_month')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['submitted', 'approved', 'frozen', 'posted', 'paid'])), fields=('member', 'activity', 'month'), name='payroll_one_request_per_month'), models.CheckConstraint(condition=models.Q(('employer_cost__gt', 0)), name='payroll_request_positive')],
             },
         ),
         migrations.CreateModel(
@@ -163,6 +168,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'payroll line',
                 'verbose_name_plural': 'payroll lines',
                 'ordering': ['month', 'member_id', 'activity_id'],
+                'indexes': [models.Index(fields=['entity', 'month'], name='payroll_line_month')],
             },
         ),
         migrations.CreateModel(
@@ -203,33 +209,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'employees',
                 'constraints': [models.UniqueConstraint(fields=('entity', 'employee_id'), name='payroll_employee_id_unique')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='journalimport',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'posted')), fields=('entity', 'month'), name='payroll_one_journal_per_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='payrollmonth',
-            constraint=models.UniqueConstraint(fields=('entity', 'month'), name='payroll_month_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='payslip',
-            index=models.Index(fields=['member', 'month'], name='payslip_by_member'),
-        ),
-        migrations.AddIndex(
-            model_name='salaryrequest',
-            index=models.Index(fields=['entity', 'month', 'state'], name='payroll_request_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='salaryrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['submitted', 'approved', 'frozen', 'posted', 'paid'])), fields=('member', 'activity', 'month'), name='payroll_one_request_per_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='salaryrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('employer_cost__gt', 0)), name='payroll_request_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='payline',
-            index=models.Index(fields=['entity', 'month'], name='payroll_line_month'),
         ),
     ]

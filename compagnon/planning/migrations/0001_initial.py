@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('fieldwork', '0001_initial'),
         ('members', '0002_scale_indexes'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'proposed plan',
                 'verbose_name_plural': 'proposed plans',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['sector', 'week'], name='planning_pr_sector__4d5102_idx')],
             },
         ),
         migrations.CreateModel(
@@ -59,14 +60,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['member_id', 'day', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('proposal', 'visit'), name='planning_one_line_per_visit')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['sector', 'week'], name='planning_pr_sector__4d5102_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposedvisit',
-            constraint=models.UniqueConstraint(fields=('proposal', 'visit'), name='planning_one_line_per_visit'),
         ),
     ]

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('organisation', '0002_entity_number_patterns'),
         ('sales', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'portal link',
                 'verbose_name_plural': 'portal links',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['document', '-created_at'], name='portal_port_documen_89415a_idx')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +96,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['document', '-created_at'], name='portal_sign_documen_918f29_idx')],
             },
         ),
         migrations.CreateModel(
@@ -124,13 +126,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'signature evidence',
                 'ordering': ['-signed_at'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='portalaccess',
-            index=models.Index(fields=['document', '-created_at'], name='portal_port_documen_89415a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='signaturerequest',
-            index=models.Index(fields=['document', '-created_at'], name='portal_sign_documen_918f29_idx'),
         ),
     ]

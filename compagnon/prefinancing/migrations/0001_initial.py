@@ -12,12 +12,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0003_balance_check_once_per_entry'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('payouts', '0001_initial'),
         ('sales', '0008_document_client_key'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -51,6 +51,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'advance on an invoice',
                 'verbose_name_plural': 'advances on invoices',
                 'ordering': ['-requested_at', '-id'],
+                'indexes': [models.Index(fields=['entity', 'state'], name='prefinancing_by_state'), models.Index(fields=['activity', 'state'], name='prefinancing_by_activity'), models.Index(fields=['member', 'state'], name='prefinancing_by_member')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'refused'), _negated=True), fields=('document',), name='prefinancing_one_advance_per_invoice'), models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('fee__gte', 0), ('fee__lt', models.F('amount'))), name='prefinancing_amount_and_fee'), models.CheckConstraint(condition=models.Q(('settled_amount__gte', 0), ('loss_amount__gte', 0), ('settled_amount__lte', models.F('amount'))), name='prefinancing_settled_within_amount'), models.CheckConstraint(condition=models.Q(('state__in', ['requested', 'approved', 'settled', 'refused', 'covered', 'recovered'])), name='prefinancing_state_valid')],
             },
         ),
         migrations.CreateModel(
@@ -77,6 +79,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'prefinancing policy',
                 'verbose_name_plural': 'prefinancing policies',
+                'constraints': [models.CheckConstraint(condition=models.Q(('loss_cover__in', ['fund', 'budget'])), name='prefinancing_policy_cover_valid')],
             },
         ),
         migrations.CreateModel(
@@ -94,42 +97,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'settlement of an advance',
                 'verbose_name_plural': 'settlements of advances',
                 'ordering': ['created_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='prefinancing_settlement_not_zero')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='advance',
-            index=models.Index(fields=['entity', 'state'], name='prefinancing_by_state'),
-        ),
-        migrations.AddIndex(
-            model_name='advance',
-            index=models.Index(fields=['activity', 'state'], name='prefinancing_by_activity'),
-        ),
-        migrations.AddIndex(
-            model_name='advance',
-            index=models.Index(fields=['member', 'state'], name='prefinancing_by_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='advance',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'refused'), _negated=True), fields=('document',), name='prefinancing_one_advance_per_invoice'),
-        ),
-        migrations.AddConstraint(
-            model_name='advance',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('fee__gte', 0), ('fee__lt', models.F('amount'))), name='prefinancing_amount_and_fee'),
-        ),
-        migrations.AddConstraint(
-            model_name='advance',
-            constraint=models.CheckConstraint(condition=models.Q(('settled_amount__gte', 0), ('loss_amount__gte', 0), ('settled_amount__lte', models.F('amount'))), name='prefinancing_settled_within_amount'),
-        ),
-        migrations.AddConstraint(
-            model_name='advance',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['requested', 'approved', 'settled', 'refused', 'covered', 'recovered'])), name='prefinancing_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('loss_cover__in', ['fund', 'budget'])), name='prefinancing_policy_cover_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='prefinancing_settlement_not_zero'),
         ),
     ]

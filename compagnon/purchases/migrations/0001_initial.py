@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('members', '0002_scale_indexes'),
         ('organisation', '0002_entity_number_patterns'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -80,6 +80,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'supplier invoice',
                 'verbose_name_plural': 'supplier invoices',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['activity', '-created_at'], name='purchases_s_activit_8c7674_idx')],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'sha256'), name='one_supplier_invoice_per_file_and_activity')],
             },
         ),
         migrations.CreateModel(
@@ -143,13 +145,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'supplier invoice VAT lines',
                 'ordering': ['invoice', 'position'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='supplierinvoice',
-            index=models.Index(fields=['activity', '-created_at'], name='purchases_s_activit_8c7674_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierinvoice',
-            constraint=models.UniqueConstraint(fields=('activity', 'sha256'), name='one_supplier_invoice_per_file_and_activity'),
         ),
     ]

@@ -10,12 +10,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0004_line_date_journal'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('payouts', '0002_line_books_and_bank'),
         ('purchases', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -148,6 +148,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'supplier',
                 'verbose_name_plural': 'suppliers',
                 'ordering': ['name', 'id'],
+                'indexes': [models.Index(fields=['entity', 'vat_number'], name='supplier_by_vat'), models.Index(fields=['entity', 'company_number'], name='supplier_by_number')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('vat_number', ''), _negated=True), fields=('entity', 'vat_number'), name='one_supplier_per_vat_number'), models.UniqueConstraint(condition=models.Q(('company_number', ''), _negated=True), fields=('entity', 'company_number', 'country'), name='one_supplier_per_company_number')],
             },
         ),
         migrations.AddField(
@@ -158,21 +160,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='supplierinvoice',
             index=models.Index(fields=['entity', 'state', 'due_date'], name='supplier_invoice_by_state'),
-        ),
-        migrations.AddIndex(
-            model_name='supplier',
-            index=models.Index(fields=['entity', 'vat_number'], name='supplier_by_vat'),
-        ),
-        migrations.AddIndex(
-            model_name='supplier',
-            index=models.Index(fields=['entity', 'company_number'], name='supplier_by_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplier',
-            constraint=models.UniqueConstraint(condition=models.Q(('vat_number', ''), _negated=True), fields=('entity', 'vat_number'), name='one_supplier_per_vat_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplier',
-            constraint=models.UniqueConstraint(condition=models.Q(('company_number', ''), _negated=True), fields=('entity', 'company_number', 'country'), name='one_supplier_per_company_number'),
         ),
     ]

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('clients', '0002_contacts_relationship_imports'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0002_entity_number_patterns'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -92,6 +92,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'document',
                 'verbose_name_plural': 'documents',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['activity', 'kind', 'state'], name='sales_docum_activit_7bda93_idx'), models.Index(fields=['entity', 'kind', 'issue_date'], name='sales_docum_entity__2a3691_idx'), models.Index(fields=['client', '-created_at'], name='sales_docum_client__ef571b_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('sequence__isnull', False)), fields=('entity', 'series', 'year', 'sequence'), name='document_number_unique'), models.CheckConstraint(condition=models.Q(('discount_percent__gte', 0), ('discount_percent__lte', 100)), name='document_discount_percent_range')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +105,9 @@ class Migration(migrations.Migration):
                 ('last', models.PositiveIntegerField(default=0)),
                 ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.entity')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('entity', 'series', 'year'), name='one_counter_per_series_year')],
+            },
         ),
         migrations.CreateModel(
             name='DocumentEmail',
@@ -154,34 +159,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['category', '-rate'],
+                'constraints': [models.UniqueConstraint(fields=('document', 'category', 'rate'), name='one_breakdown_per_rate')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['activity', 'kind', 'state'], name='sales_docum_activit_7bda93_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['entity', 'kind', 'issue_date'], name='sales_docum_entity__2a3691_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['client', '-created_at'], name='sales_docum_client__ef571b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('sequence__isnull', False)), fields=('entity', 'series', 'year', 'sequence'), name='document_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('discount_percent__gte', 0), ('discount_percent__lte', 100)), name='document_discount_percent_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='documentcounter',
-            constraint=models.UniqueConstraint(fields=('entity', 'series', 'year'), name='one_counter_per_series_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='vatbreakdown',
-            constraint=models.UniqueConstraint(fields=('document', 'category', 'rate'), name='one_breakdown_per_rate'),
         ),
     ]

@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('ledger', '0008_fill_month_totals'),
         ('members', '0002_scale_indexes'),
         ('organisation', '0003_entity_send_by_peppol'),
         ('sales', '0009_owed_by_activity_index'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -40,6 +40,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'subcontract',
                 'verbose_name_plural': 'subcontracts',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['ordering', 'status'], name='subcontract_ordering'), models.Index(fields=['provider', 'status'], name='subcontract_provider')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='subcontracting_amount_positive'), models.CheckConstraint(condition=models.Q(('ordering', models.F('provider')), _negated=True), name='subcontracting_two_activities')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +73,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'internal invoice',
                 'verbose_name_plural': 'internal invoices',
                 'ordering': ['-issue_date', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('entity', 'year', 'sequence'), name='subcontracting_number_unique'), models.UniqueConstraint(condition=models.Q(('kind', 'invoice')), fields=('subcontract',), name='subcontracting_one_invoice'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='subcontracting_invoice_positive'), models.CheckConstraint(condition=models.Q(models.Q(('corrects__isnull', True), ('kind', 'invoice')), models.Q(('corrects__isnull', False), ('kind', 'credit_note')), _connector='OR'), name='subcontracting_credit_note_cancels')],
             },
         ),
         migrations.CreateModel(
@@ -99,37 +102,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'internal subcontracting settings',
                 'constraints': [models.CheckConstraint(condition=models.Q(('internal_rate__gte', 0), ('internal_rate__lte', 100)), name='subcontracting_rate_range')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='subcontract',
-            index=models.Index(fields=['ordering', 'status'], name='subcontract_ordering'),
-        ),
-        migrations.AddIndex(
-            model_name='subcontract',
-            index=models.Index(fields=['provider', 'status'], name='subcontract_provider'),
-        ),
-        migrations.AddConstraint(
-            model_name='subcontract',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='subcontracting_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='subcontract',
-            constraint=models.CheckConstraint(condition=models.Q(('ordering', models.F('provider')), _negated=True), name='subcontracting_two_activities'),
-        ),
-        migrations.AddConstraint(
-            model_name='internalinvoice',
-            constraint=models.UniqueConstraint(fields=('entity', 'year', 'sequence'), name='subcontracting_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='internalinvoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'invoice')), fields=('subcontract',), name='subcontracting_one_invoice'),
-        ),
-        migrations.AddConstraint(
-            model_name='internalinvoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='subcontracting_invoice_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='internalinvoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('corrects__isnull', True), ('kind', 'invoice')), models.Q(('corrects__isnull', False), ('kind', 'credit_note')), _connector='OR'), name='subcontracting_credit_note_cancels'),
         ),
     ]
