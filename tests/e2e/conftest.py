@@ -6,11 +6,9 @@ browser tests are skipped with a visible reason.
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 # No internet on CI machines: without the background-networking flags Chromium stalls.
@@ -63,38 +61,11 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-# Models that Django recreates itself after each flush (post_migrate): dumped by natural key only.
-_RECREATED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
-
-
-@pytest.fixture(scope="session")
-def _demo_dump(tmp_path_factory):
-    """Where the demo seeded by the first browser test is kept for the next ones."""
-    return {"dir": tmp_path_factory.mktemp("demo-dump")}
-
-
 @pytest.fixture
-def demo(transactional_db, settings, _demo_dump):
-    """The demo cooperative, in the database the live server reads (logos under MEDIA_ROOT).
-
-    Seeding renders documents and takes seconds; the first browser test seeds it, dumps the rows
-    (natural keys for what Django recreates after each flush) and the uploaded files, and the
-    following tests load that dump, which is the same data in a fraction of the time."""
-    dump_dir = _demo_dump["dir"]
-    rows, media_copy = dump_dir / "demo.json", dump_dir / "media"
-    media = Path(settings.MEDIA_ROOT)
-    if not rows.exists():
-        call_command("seed_demo", verbosity=0)
-        call_command(
-            "dumpdata", natural_foreign=True, natural_primary=True, exclude=_RECREATED,
-            output=str(rows), verbosity=0,
-        )
-        if media.exists():
-            shutil.copytree(media, media_copy)
-        return
-    call_command("loaddata", str(rows), verbosity=0)
-    if media_copy.exists():
-        shutil.copytree(media_copy, media, dirs_exist_ok=True)
+def demo(transactional_db, demo_data):
+    """The demo cooperative, in the database the live server reads (logos under MEDIA_ROOT):
+    seeded by the first test of the run that needs it, loaded from its dump by the others
+    (``demo_data`` in the root conftest.py)."""
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The demo cooperative gets believable clients that obey every rule."""
 
 import pytest
-from django.core.management import call_command
 
 from compagnon.clients.demo import seed_demo_clients
 from compagnon.clients.models import Client, RelationshipEntry
@@ -12,8 +11,7 @@ from compagnon.members.models import Activity
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_activities_get_valid_french_and_belgian_clients_once():
-    call_command("seed_demo")  # seed_demo calls seed_demo_clients
+def test_demo_activities_get_valid_french_and_belgian_clients_once(demo_data):  # seed_demo seeds clients
     activities = {a.name: a for a in Activity.objects.select_related("entity")}
     assert Client.objects.count() > 30
     camille = Client.objects.filter(activity__name="Les Jardins de Camille")

@@ -1,5 +1,6 @@
-"""The whole demo, seeded once (seed_demo takes most of a minute with its PDFs): each part checked
-for what its people see, then seeded again to prove nothing doubles.
+"""The whole demo (seeded once per test run by the first test that needs it, with its PDFs, and
+loaded from that seeding's dump by the others: ``demo_data``): each part checked for what its
+people see, then seeded again to prove nothing doubles.
 
 - **Money adds up**: the members paid a salary have clients who paid them this year, so their
   "available to pay myself" stays positive after the contribution, salary, expenses and supplier
@@ -39,9 +40,9 @@ from compagnon.support.models import CannedAnswer, Kind, State, SupportRequest
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_seeded_once_shows_each_part_and_seeding_again_adds_nothing(django_capture_on_commit_callbacks, client):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def test_the_demo_seeded_once_shows_each_part_and_seeding_again_adds_nothing(
+    django_capture_on_commit_callbacks, client, demo_data
+):
     salaried_members_cashed_enough()
     revenue_imported_once()
     support_requests_where_people_look(client)

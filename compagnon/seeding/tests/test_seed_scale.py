@@ -148,8 +148,7 @@ def test_same_seed_same_data_and_runs_add_up():
     assert Entity.objects.count() == 4
 
 
-def test_on_top_of_the_demo_data_without_clashes():
-    call_command("seed_demo", stdout=StringIO())
+def test_on_top_of_the_demo_data_without_clashes(demo_data):
     demo = {
         m["user__email"]: (m["number"], m["entity_id"])
         for m in Member.objects.values("user__email", "number", "entity_id")
