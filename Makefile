@@ -59,7 +59,7 @@ serve:
 	@$(MANAGE) demo_logins
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(MANAGE) db_worker --interval 2 --no-reload & \
+	  $(MANAGE) db_worker --interval 1 --no-reload & \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 run: install translations demo

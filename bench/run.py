@@ -85,7 +85,8 @@ def parse_args(argv):
         nargs="?",
         default="all",
         choices=["all", "members", "sales", "einvoice", "collections", "money", "load", "home", "expenses", "budget",
-                 "payroll", "reports", "vatreturns", "fec", "services", *FIELD, *SERVICES],
+                 "payroll", "reports", "vatreturns", "fec", "services", "know-how", *FIELD, *SERVICES,
+                 *KNOW_HOW],
         help="what to measure (default: all; 'load' takes its own options: python -m bench load --help)",
     )
     parser.add_argument(
@@ -616,6 +617,11 @@ SERVICES = {  # the member services (issue 15), each a script in a database of i
     "mailings": "a newsletter queued to 50,000 of 100,000 members, batches sent, the news list meanwhile",
 }
 
+KNOW_HOW = {  # know-how shared between members (issue 19): the 100 ms search budget over 100,000
+    "procedures": "procedure search over 100,000 procedures against the list in force",
+    "peerhelp": "question search over 100,000 questions; a question reaching its matching members",
+}
+
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -644,6 +650,10 @@ def main(argv=None) -> int:
         return 1 if run_field(args, args.suite, FIELD[args.suite]) else 0
     if args.suite in SERVICES:
         return 1 if run_field(args, args.suite, SERVICES[args.suite]) else 0
+    if args.suite in KNOW_HOW:
+        return 1 if run_field(args, args.suite, KNOW_HOW[args.suite]) else 0
+    if args.suite == "know-how":
+        return 1 if sum(run_field(args, name, title) != 0 for name, title in KNOW_HOW.items()) else 0
     if args.suite == "services":  # all of them, one after the other (about 25 minutes on PostgreSQL)
         return 1 if sum(run_field(args, name, title) != 0 for name, title in SERVICES.items()) else 0
     run_started = time.perf_counter()

@@ -95,6 +95,11 @@ INSTALLED_APPS = [
     "compagnon.advising",  # advisors and their members: appointments, next steps, yearly reviews, relays
     "compagnon.events",  # the agenda, trainings with attendance and certificates, mentoring
     "compagnon.mailings",  # targeted mailings and in-app news, preferences, one-click unsubscribe
+    "compagnon.procedures",  # procedures per trade: reviewed, versioned, ticked on site
+    "compagnon.peerhelp",  # questions to colleagues matched by skill, answers, helpers
+    "compagnon.aftersales",  # clients' problems after a job: queue per trade, warranty
+    "compagnon.recruiting",  # applications, pipeline, meetings, calls, team load
+    "compagnon.tenders",  # tenders and grants: imports, matching, group answers
     "compagnon.home",  # top floor: the home page of each role
     "compagnon.seeding",  # top floor: seed_demo, seed_scale, demo_logins
     "django.contrib.admin",

@@ -50,6 +50,11 @@ api_v1 = [
     path("", include("compagnon.advising.api_urls")),
     path("", include("compagnon.events.api_urls")),
     path("", include("compagnon.mailings.api_urls")),
+    path("", include("compagnon.procedures.api_urls")),
+    path("", include("compagnon.peerhelp.api_urls")),
+    path("", include("compagnon.aftersales.api_urls")),
+    path("", include("compagnon.recruiting.api_urls")),
+    path("", include("compagnon.tenders.api_urls")),
     path("", include("compagnon.home.api_urls")),
     path("", include("compagnon.glossary.api_urls")),
 ]
@@ -109,6 +114,11 @@ urlpatterns = [
     path("", include("compagnon.advising.urls")),
     path("", include("compagnon.events.urls")),
     path("", include("compagnon.mailings.urls")),
+    path("", include("compagnon.procedures.urls")),
+    path("", include("compagnon.peerhelp.urls")),
+    path("", include("compagnon.aftersales.urls")),
+    path("", include("compagnon.recruiting.urls")),
+    path("", include("compagnon.tenders.urls")),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: stored files (on the disk or in a bucket) reach

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, hooks
 from .models import ZONE_KM_MAX
 from .search import DEFAULT_KM, MAX_KM
 
@@ -28,6 +28,11 @@ class SearchForm(forms.Form):
     def __init__(self, *args, trades=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trade"].choices = [("", _("All trades"))] + [(t.code, t.name) for t in trades]
+        for name, (label, _condition) in hooks.filters().items():  # the upper apps' yes/no criteria
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def flag_fields(self):
+        return [self[name] for name in hooks.filters() if name in self.fields]
 
 
 class ProfileForm(forms.Form):

@@ -36,13 +36,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from compagnon.core.params import int_param, text_param
+from compagnon.core.params import bool_param, int_param, text_param
 from compagnon.geo import centroids
 from compagnon.members.models import Trade
 from compagnon.organisation.models import Entity
 from compagnon.permissions import Scope
 
-from . import access, text
+from . import access, hooks, text
 from .models import ZONE_KM_MAX, DirectoryProfile, SearchText, Visibility
 
 DEFAULT_KM = 20
@@ -67,10 +67,11 @@ class Criteria:
     place: str = ""
     km: int = DEFAULT_KM
     center: tuple[float, float] | None = None
+    flags: tuple[str, ...] = ()  # yes/no criteria of the upper apps (hooks.register_filter)
 
     @property
     def empty(self) -> bool:
-        return not (self.q or self.trade or self.skill or self.language or self.center)
+        return not (self.q or self.trade or self.skill or self.language or self.center or self.flags)
 
 
 def countries(scope: Scope) -> list[str]:
@@ -103,6 +104,7 @@ def read_criteria(source, scope: Scope) -> Criteria:
         language=text_param(source, "language", max_length=60),
         place=text_param(source, "postcode", max_length=100),
         km=int_param(source, "km", default=DEFAULT_KM, min_value=1, max_value=MAX_KM),
+        flags=tuple(name for name in hooks.filters() if bool_param(source, name)),
     )
     if c.place:
         c.center = locate(c.place, countries(scope))
@@ -251,6 +253,9 @@ def search(scope: Scope, criteria: Criteria):
     if not parts:
         return DirectoryProfile.objects.none()
     cond = reduce(operator.or_, [seg & _match(criteria, acc) for seg, acc in parts])
+    registered = hooks.filters()
+    for name in criteria.flags:
+        cond &= registered[name][1]()
     if criteria.q and connection.vendor == "postgresql":
         cond &= _few_candidates(criteria.q, [acc for _seg, acc in parts])
     return DirectoryProfile.objects.filter(cond, active=True).order_by("sort_name", "id").defer(*SEARCH_ONLY)

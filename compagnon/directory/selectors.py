@@ -21,7 +21,7 @@ from compagnon.members.models import (
 )
 from compagnon.organisation.models import Office
 
-from . import access
+from . import access, hooks
 from .access import Access
 from .models import DirectoryProfile, Showcase
 from .services import default_profile, profile_of
@@ -48,6 +48,7 @@ class Card:
     email: str | None = None
     phone: str | None = None
     showcases: dict = field(default_factory=dict)
+    badges: list = field(default_factory=list)  # from the upper apps (hooks.register_badges)
 
     @property
     def url(self) -> str:
@@ -108,6 +109,9 @@ def result_cards(user, profiles) -> list[Card]:
         acc = access.access_to(s, member_id=p.member_id, entity_id=p.entity_id, office_id=p.office_id)
         if acc is not None:
             out.append(make_card(p, p.member, acc))
+    extra = hooks.badges_for([c.member_id for c in out])
+    for card in out:
+        card.badges = extra.get(card.member_id, [])
     return out
 
 
@@ -138,7 +142,9 @@ def member_card(user, member_pk: int) -> Card:
     acc = access.access_to(scope(user), member_id=member.pk, entity_id=member.entity_id, office_id=member.office_id)
     if acc is None:
         raise Member.DoesNotExist
-    return make_card(profile_of(member), member, acc, activities=_activities([member.pk])[member.pk])
+    card = make_card(profile_of(member), member, acc, activities=_activities([member.pk])[member.pk])
+    card.badges = hooks.badges_for([member.pk]).get(member.pk, [])
+    return card
 
 
 def own_member(user) -> Member | None:

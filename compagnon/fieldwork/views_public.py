@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from compagnon.core.views_helpers import apply_errors, error_messages
 from compagnon.organisation.models import Entity, Office
 
-from . import antispam, ical, providers, selectors, services
+from . import antispam, hooks, ical, providers, selectors, services
 from .forms import BookingForm, PublicRequestForm, RequestPhotoForm
 from .models import CalendarFeed, Deposit, DepositState, Request, RequestState, Sector, Slot
 
@@ -121,6 +121,7 @@ def track(request, token: str):
             "deposits": req.deposits.order_by("-created_at"),
             "closed": req.state in CLOSED,
             "photo_form": RequestPhotoForm(),
+            "client_actions": hooks.track_actions(req, visits),
         },
     )
 

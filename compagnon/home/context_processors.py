@@ -105,6 +105,16 @@ def navigation(request):
         nav.append(("support-queue", _("Support requests"), _url("support-queue")))
     if scope.is_admin or scope.is_advisor:
         nav.append(("mailings", _("Mailings"), _url("mailings-list")))
+    if scope.is_member or scope.is_staff_role:
+        nav.append(("procedures", _("Procedures"), _url("procedures-index")))
+        nav.append(("peerhelp", _("Help each other"), _url("peerhelp-index")))
+        nav.append(("tenders", _("Tenders and grants"), _url("tenders-list")))
+    if scope.is_member:
+        nav.append(("aftersales", _("After-sales"), _url("aftersales-list")))
+    if scope.is_admin or scope.is_support:
+        nav.append(("aftersales-queue", _("After-sales queue"), _url("aftersales-queue")))
+    if scope.is_admin or scope.is_advisor:
+        nav.append(("recruiting", _("Recruiting"), _url("recruiting-board")))
     nav.append(("help", _("Help"), _url("knowledge-index")))
     nav.append(("history", _("History"), _url("audit-list")))
     return {"nav": nav, "scope": scope}

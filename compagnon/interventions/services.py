@@ -26,7 +26,7 @@ from compagnon.audit.services import record
 from compagnon.core.services import require
 from compagnon.fieldwork.models import Visit, VisitState
 
-from . import photos, signals
+from . import hooks, photos, signals
 from .models import (
     HomeCode,
     MovementKind,
@@ -465,6 +465,7 @@ def update_sheet(
     done_tasks: list[int] | None = None,
     supplies: list[dict] | None = None,
     client_signs_later: bool | None = None,
+    extra=None,
 ) -> Sheet:
     """Save what the member typed. ``base_version`` is the version the phone started from: when
     the sheet changed since, by another editing session (``edit_key``), nothing is saved and
@@ -521,6 +522,8 @@ def update_sheet(
             rows = _supplies(sheet, supplies)
             sheet.supplies.all().delete()
             SheetSupply.objects.bulk_create(rows)
+        if extra is not None:  # the sections upper apps add to the sheet (hooks.py)
+            hooks.save_sections(actor=actor, sheet=sheet, data=extra)
         sheet.version += 1
         sheet.edit_key = (edit_key or "")[:40]
         sheet.save()

@@ -26,7 +26,7 @@ from compagnon.core.params import id_param
 from compagnon.core.views_helpers import get_or_404
 from compagnon.fieldwork import rules as fieldwork_rules
 
-from . import qr, rules, selectors, services
+from . import hooks, qr, rules, selectors, services
 from .models import PhotoKind, PresenceKind, SheetState
 
 
@@ -127,6 +127,7 @@ def visit(request, pk: int):
             "supplies": supplies,
             "blank_supplies": range(len(supplies) + 1, len(supplies) + 3) if editable else [],
             "edit_key": uuid.uuid4().hex,
+            "sheet_sections": hooks.render_sections(request, sheet, editable=editable) if sheet else [],
             "may_code": request.user.has_perm("fieldwork.plan_visit", v),
             "photo_kinds": PhotoKind.choices,
             "client_link": request.build_absolute_uri(
@@ -236,6 +237,7 @@ def sheet_save(request, pk: int):
             done_tasks=[t for t in request.POST.getlist("done") if t.isdigit()],
             supplies=_supplies_from(request.POST),
             client_signs_later=request.POST.get("client_signs_later") == "1",
+            extra=request.POST,
         )
     except services.SheetConflict as exc:
         if _queued(request):

@@ -90,6 +90,8 @@ class OfferForm(forms.Form):
         help_text=_("For example 44 for Loire-Atlantique, or 10 for Brussels. Empty: anywhere."),
     )
     sector = forms.ModelChoiceField(label=_("Field sector"), queryset=None, required=False, empty_label=_("Any sector"))
+    colleague = forms.ModelChoiceField(label=_("To one colleague"), queryset=None, required=False,
+                                       empty_label=_("Any colleague of the trade and zone"))
     note = forms.CharField(label=_("Note to colleagues"), max_length=2000, required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
     fee_kind = forms.ChoiceField(label=_("Finder's fee"), choices=FeeKind.choices, initial=FeeKind.NONE,
@@ -102,9 +104,11 @@ class OfferForm(forms.Form):
                                       "agreement.")},
     )
 
-    def __init__(self, *args, sectors, **kwargs):
+    def __init__(self, *args, sectors, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = sectors
+        self.fields["colleague"].queryset = colleagues
+        self.fields["colleague"].label_from_instance = lambda m: m.user.get_full_name() or m.user.email
 
 
 class TakeForm(forms.Form):

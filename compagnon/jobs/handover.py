@@ -63,7 +63,7 @@ def check_fee(fee_kind: str, fee_value) -> Decimal:
 
 @transaction.atomic
 def offer_job(*, actor, job: Job, client_agreed: bool, note: str = "", trade=None, postcode_prefix: str = "",
-              sector=None, fee_kind: str = FeeKind.NONE, fee_value=0) -> Offer:
+              sector=None, fee_kind: str = FeeKind.NONE, fee_value=0, colleague=None) -> Offer:
     job = Job.objects.select_for_update(of=("self",)).select_related("entity", "activity", "member").get(pk=job.pk)
     require(actor, "jobs.act", job)
     if not client_agreed:
@@ -75,10 +75,12 @@ def offer_job(*, actor, job: Job, client_agreed: bool, note: str = "", trade=Non
         raise ValidationError({"sector": _("Choose a sector of your cooperative.")})
     value = check_fee(fee_kind, fee_value)
     me = Member.objects.get(user=actor)
+    if colleague is not None and (colleague.entity_id != job.entity_id or colleague.pk == me.pk):
+        raise ValidationError({"colleague": _("Choose a colleague of your cooperative.")})
     offer = Offer.objects.create(
         job=job, entity=job.entity, offered_by=me, from_activity=job.activity, trade=trade,
         postcode_prefix=(postcode_prefix or "").replace(" ", "")[:8], sector=sector, note=(note or "").strip()[:2000],
-        fee_kind=fee_kind, fee_value=value, client_consent_at=timezone.now(), client_consent_by=actor,
+        colleague=colleague, fee_kind=fee_kind, fee_value=value, client_consent_at=timezone.now(), client_consent_by=actor,
     )
     _audit(actor, offer, "offered", gettext_noop("Job %(job)s offered to colleagues; the client's agreement "
                                                  "confirmed by the member"))

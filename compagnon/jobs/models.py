@@ -231,6 +231,10 @@ class Offer(models.Model):
         "fieldwork.Sector", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("sector"),
     )
+    colleague = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("offered to"), help_text=_("Empty: any colleague of the trade and zone."),
+    )
     note = models.TextField(_("note to colleagues"), max_length=2000, blank=True)
     fee_kind = models.CharField(_("finder's fee"), max_length=8, choices=FeeKind.choices, default=FeeKind.NONE)
     fee_value = models.DecimalField(_("fee (percent or euros)"), max_digits=12, decimal_places=2, default=Decimal("0"))

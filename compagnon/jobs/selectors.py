@@ -84,7 +84,8 @@ def queue(user) -> QuerySet[JobStep]:
 
 def open_offers(user) -> QuerySet[Offer]:
     """Open offers of the member's entity that fit them: no trade asked or one of their trades; no
-    zone asked, or their postcode starts with it, or they work in the sector named."""
+    zone asked, or their postcode starts with it, or they work in the sector named; an offer made
+    to one colleague reaches that colleague only."""
     s = permissions.scope_for(user)
     if not s.member_active:
         return Offer.objects.none()
@@ -95,11 +96,11 @@ def open_offers(user) -> QuerySet[Offer]:
     zone = Q(postcode_prefix="", sector__isnull=True) | Q(postcode_prefix__in=prefixes) | Q(
         sector__memberships__member_id=s.member_id
     )
+    fits = Q(colleague__isnull=True) & (Q(trade__isnull=True) | Q(trade_id__in=trades)) & zone
     return (
         Offer.objects.filter(entity_id=s.member_entity_id, state=OfferState.OPEN)
         .exclude(offered_by_id=s.member_id)
-        .filter(Q(trade__isnull=True) | Q(trade_id__in=trades))
-        .filter(zone)
+        .filter(fits | Q(colleague_id=s.member_id))  # an offer to one colleague: that colleague only
         .select_related("job", "trade", "sector", "offered_by__user")
         .distinct()
     )

@@ -4,6 +4,7 @@ permission checked again here and audited."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,12 @@ from . import steps
 from .models import Job, JobDocument, JobSettings, JobStep, StepKind, StepState, WaitingFor
 
 MAX_DAYS = 366
+
+
+def _one_line(text: str) -> str:
+    """The description on one line: line breaks and runs of spaces become one space; the
+    non-breaking spaces French puts before ":" and "%" stay."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
 
 
 def _audit(actor, job: Job, action: str, message: str, **params):
@@ -86,7 +93,7 @@ def declare_job(
                 entity=activity.entity, activity=activity, member=member, client=client,
                 client_name=(client.name if client else client_name.strip())[:200],
                 client_email=(client.email if client else client_email.strip()), client_is_company=client_is_company,
-                description=" ".join(description.split())[:300], amount=amount, starts_on=starts_on, ends_on=ends_on,
+                description=_one_line(description)[:300], amount=amount, starts_on=starts_on, ends_on=ends_on,
                 street=street.strip(), postcode=postcode.strip(), city=city.strip(), document_kind=document_kind,
                 wants_prefinancing=wants_prefinancing, created_by=actor, client_key=client_key,
             )

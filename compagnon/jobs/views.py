@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from compagnon import permissions
 from compagnon.clients.models import Client
-from compagnon.core.params import paginate
+from compagnon.core.params import id_param, paginate
 from compagnon.core.views_helpers import apply_errors, get_or_404, run_action
 
 from . import handover, selectors, services, steps
@@ -151,8 +151,9 @@ def job_offer(request, pk):
     job = get_or_404(selectors.job, request.user, pk)
     if not request.user.has_perm("jobs.act", job):
         raise Http404
+    colleagues = selectors.colleague_choices(job.member)
     if request.method == "POST":
-        form = OfferForm(request.POST, sectors=_sectors(job))
+        form = OfferForm(request.POST, sectors=_sectors(job), colleagues=colleagues)
         if form.is_valid():
             try:
                 handover.offer_job(actor=request.user, job=job, **{**form.cleaned_data,
@@ -163,7 +164,10 @@ def job_offer(request, pk):
                 messages.success(request, _("Offered to your colleagues."))
                 return redirect("jobs-detail", job.pk)
         return render(request, "jobs/offer.html", {"job": job, "form": form}, status=400)
-    return render(request, "jobs/offer.html", {"job": job, "form": OfferForm(sectors=_sectors(job))})
+    colleague_id = id_param(request, "colleague")  # a colleague called in (from peer help's answers)
+    initial = {"colleague": colleague_id} if colleague_id and colleagues.filter(pk=colleague_id).exists() else {}
+    return render(request, "jobs/offer.html", {"job": job, "form": OfferForm(sectors=_sectors(job),
+                                                                            colleagues=colleagues, initial=initial)})
 
 
 @login_required

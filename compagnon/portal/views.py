@@ -25,7 +25,7 @@ from compagnon.notifications import events
 from compagnon.sales.models import State
 from compagnon.sales.pdf import render_html
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms import AcceptForm, CodeForm, RefuseForm
 from .models import ClientRefusal, PortalAccess, SignatureEvidence, SignatureRequest
 from .tokens import LinkError, read_token
@@ -166,6 +166,7 @@ def _portal_context(access, document, token, **extra) -> dict:
         "decidable": decidable, "past_validity": services.is_past_validity(document),
         "evidence": SignatureEvidence.objects.filter(document=document).first(),
         "refusal": ClientRefusal.objects.filter(document=document).first(),
+        "client_actions": hooks.document_actions(document, token),
     }
     context.update(extra)
     return context

@@ -115,6 +115,42 @@ def member_pages(base_url=""):
     pages.extend([Visit("barter", "/cooperation/barter/"), Visit("positions", "/cooperation/positions/")])
     pages.extend(working_together_pages(user))
     pages.extend(member_services_pages(user))
+    pages.extend(know_how_pages(user))
+    return pages
+
+
+def know_how_pages(user):
+    """What Camille knows and shares with colleagues: the procedures (one in force and its
+    history, the review queue), questions to colleagues (one answered), her after-sales cases
+    (one of them), the tenders for her and her group answer."""
+    from compagnon.aftersales import selectors as aftersales
+    from compagnon.peerhelp import selectors as peerhelp
+    from compagnon.procedures import selectors as procedures
+    from compagnon.tenders import selectors as tenders
+
+    pages = [
+        Visit("procedures", "/procedures/"), Visit("procedure-new", "/procedures/new/"),
+        Visit("procedures-review", "/procedures/review/"), Visit("procedures-mine", "/procedures/mine/"),
+        Visit("peerhelp", "/help-each-other/"), Visit("peerhelp-ask", "/help-each-other/ask/"),
+        Visit("aftersales", "/after-sales/"), Visit("warranty", "/after-sales/warranty/"),
+        Visit("tenders", "/tenders/"), Visit("tenders-documents", "/tenders/documents/"),
+    ]
+    procedure = procedures.in_force(user).order_by("pk").first()
+    if procedure is not None:
+        pages += [Visit("procedure", f"/procedures/{procedure.pk}/"),
+                  Visit("procedure-history", f"/procedures/{procedure.pk}/history/")]
+    question = peerhelp.questions(user).order_by("pk").first()
+    if question is not None:
+        pages.append(Visit("question", f"/help-each-other/{question.pk}/"))
+    case = aftersales.cases(user).order_by("pk").first()
+    if case is not None:
+        pages.append(Visit("aftersales-case", f"/after-sales/{case.pk}/"))
+    notice = tenders.for_me(user).order_by("pk").first()
+    if notice is not None:
+        pages.append(Visit("notice", f"/tenders/notices/{notice.pk}/"))
+    answer = tenders.answers(user).order_by("pk").first()
+    if answer is not None:
+        pages.append(Visit("tender-answer", f"/tenders/answers/{answer.pk}/"))
     return pages
 
 
@@ -252,7 +288,30 @@ def advisor_pages():
         Visit("mailing-new", "/mailings/new/"),
         Visit("event-proposals", "/events/proposals/"),
         Visit("mentoring-pairs", "/events/mentoring/pairs/"),
+        *recruiting_pages(),
     ]
+
+
+def recruiting_pages():
+    """The advisor's recruiting: the pipeline and one application, the information meetings and
+    one of them, the open needs and calls, the teams' load; and the public form and calls."""
+    from compagnon.accounts.models import User
+    from compagnon.recruiting import selectors as recruiting
+
+    advisor = User.objects.get(email="advisor@demo.coop")
+    entity = Member.objects.get(user__email=MEMBER).entity
+    pages = [
+        Visit("recruiting", "/recruiting/"), Visit("recruiting-meetings", "/recruiting/meetings/"),
+        Visit("recruiting-needs", "/recruiting/needs/"), Visit("recruiting-load", "/recruiting/load/"),
+        Visit("join", f"/join/{entity.pk}/"), Visit("join-calls", f"/join/{entity.pk}/calls/"),
+    ]
+    application = recruiting.applications(advisor).order_by("pk").first()
+    if application is not None:
+        pages.append(Visit("application", f"/recruiting/applications/{application.pk}/"))
+    meeting = recruiting.meetings(advisor).order_by("pk").first()
+    if meeting is not None:
+        pages.append(Visit("meeting", f"/recruiting/meetings/{meeting.pk}/"))
+    return pages
 
 
 def accountant_pages():

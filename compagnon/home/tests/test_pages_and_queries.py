@@ -98,8 +98,7 @@ def test_advisor_home_lists_followed_members_and_filters_with_htmx(client):
     assert f"/members/{alice.pk}/" in body
 
 
-def test_the_demo_cooperative_loads_once_and_every_demo_login_has_a_home(client):
-    call_command("seed_demo")
+def test_the_demo_cooperative_loads_once_and_every_demo_login_has_a_home(client, demo_data):
     counts = (User.objects.count(), Member.objects.count(), Activity.objects.count())
     call_command("seed_demo")
     assert (User.objects.count(), Member.objects.count(), Activity.objects.count()) == counts
@@ -116,7 +115,11 @@ def test_the_demo_cooperative_loads_once_and_every_demo_login_has_a_home(client)
     assert any(a.memberships.count() > 1 for a in m1.activities.all())  # member1 is in a collective
     for email in ("member1", "member2", "advisor", "support", "accountant", "admin"):
         assert client.login(email=f"{email}@demo.coop", password="demo"), email
-        assert client.get("/home/").status_code == 200
+        home = client.get("/home/")
+        assert home.status_code == 200
+        # every entry of the menu this login sees opens a page (no 403, 404 or error)
+        broken = {url: client.get(url, follow=True).status_code for _key, _label, url in home.context["nav"]}
+        assert {url: code for url, code in broken.items() if code != 200} == {}, email
 
 
 def test_openapi_schema_and_docs_are_served_without_a_cdn(client):

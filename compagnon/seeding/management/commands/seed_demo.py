@@ -62,6 +62,7 @@ class Command(BaseCommand):
         self._load_people()
         self._load_business()
         self._load_member_services()
+        self._load_know_how()
 
     def _load_member_services(self):
         """The directory, messages, help centre, first steps, support, advisors, agenda and news."""
@@ -88,6 +89,25 @@ class Command(BaseCommand):
         from compagnon.mailings.demo import seed_demo_mailings
 
         seed_demo_mailings(entities)  # interests, preferences, a newsletter sent, news
+
+    def _load_know_how(self):
+        """Procedures, peer help, after-sales, recruiting, tenders and grants."""
+        entities = list(Entity.objects.order_by("id"))
+        from compagnon.procedures.demo import seed_demo_procedures
+
+        seed_demo_procedures(entities)  # procedures per trade, one in review, one ticked on a sheet
+        from compagnon.peerhelp.demo import seed_demo_peerhelp
+
+        seed_demo_peerhelp(entities)  # questions answered, one accepted, helpers
+        from compagnon.aftersales.demo import seed_demo_aftersales
+
+        seed_demo_aftersales(entities)  # clients' reports in every state
+        from compagnon.recruiting.demo import seed_demo_recruiting
+
+        seed_demo_recruiting(entities)  # applicants along the pipeline, an information meeting
+        from compagnon.tenders.demo import seed_demo_tenders
+
+        seed_demo_tenders(entities)  # notices matched to members, a group answer, the papers
 
     def _load_business(self):
         """Books, clients (and, as the contexts grow, their documents) for the demo activities."""
