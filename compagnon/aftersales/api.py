@@ -36,7 +36,7 @@ from .rules import desk_entities
 TAG = ["aftersales"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class AfterSalesCaseSerializer(serializers.ModelSerializer):
     reference = serializers.SerializerMethodField()
     activity_name = serializers.CharField(source="activity.name", read_only=True)
     client_name = serializers.CharField(source="client.name", read_only=True)
@@ -75,15 +75,15 @@ class MessageSerializer(serializers.ModelSerializer):
         return [p.pk for p in obj.photos.all()]
 
 
-class CaseDetailSerializer(CaseSerializer):
+class CaseDetailSerializer(AfterSalesCaseSerializer):
     reporter_name = serializers.CharField(read_only=True)
     decline_reason = serializers.CharField(read_only=True)
     resolution = serializers.CharField(read_only=True)
     rejection_reason = serializers.CharField(read_only=True)
     thread = serializers.SerializerMethodField()
 
-    class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "reporter_name", "decline_reason", "resolution", "rejection_reason",
+    class Meta(AfterSalesCaseSerializer.Meta):
+        fields = [*AfterSalesCaseSerializer.Meta.fields, "reporter_name", "decline_reason", "resolution", "rejection_reason",
                   "thread"]
         read_only_fields = fields
 
@@ -118,7 +118,7 @@ CASE_PARAMETERS = [
 @extend_schema(tags=TAG)
 @extend_schema_view(list=extend_schema(parameters=CASE_PARAMETERS))
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = CaseSerializer
+    serializer_class = AfterSalesCaseSerializer
 
     def get_queryset(self):
         qs = selectors.cases(self.request.user).select_related(*selectors.LIST_RELATED)
@@ -134,7 +134,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return qs
 
     def get_serializer_class(self):
-        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+        return AfterSalesCaseSerializer if self.action == "list" else CaseDetailSerializer
 
     def _case(self, pk) -> Case:
         try:
